@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: static checks with zero findings allowed.
+#   1. W=1 and sparse (C=2) build against the 6.12 test kernel;
+#   2. checkpatch.pl --strict (from linux-source-6.12) on every C file;
+#   3. kernel-doc -none -Wall on every C file and header.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+"$repo/tests/deps.sh"
+kdir=$("$repo/tests/kernel.sh" debug)
+ksrc=$(readlink -f "$kdir/source")
+fail=0
+
+files=$(cd "$repo" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^tests/out/' | sort -u)
+
+echo ">>> W=1 C=2 build" >&2
+log=$(mktemp)
+if ! make -C "$kdir" M="$repo" W=1 C=2 -j"$(nproc)" modules >"$log" 2>&1; then
+	cat "$log"
+	fail=1
+fi
+if grep -E 'warning:|error:' "$log"; then
+	fail=1
+fi
+
+echo ">>> checkpatch --strict" >&2
+for f in $files; do
+	(cd "$repo" && perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict --terse \
+		--show-types --quiet -f "$f") || fail=1
+done
+
+echo ">>> kernel-doc" >&2
+for f in $files; do
+	out=$(cd "$repo" && perl "$ksrc/scripts/kernel-doc" -none -Wall "$f" 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "$out"
+		fail=1
+	fi
+done
+rm -f "$log"
+
+if [ $fail -ne 0 ]; then
+	echo "check: FAILED" >&2
+	exit 1
+fi
+echo "check: W=1, sparse, checkpatch --strict and kernel-doc clean ($(echo "$files" | wc -w) files)"

@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side of the QEMU harness.
+#
+#   tests/run.sh test    KUnit suites + user-space tests, fail on any splat
+#   tests/run.sh run     boot, load our modules, show the demo transcript
+#   tests/run.sh shell   boot, load our modules, interactive guest shell
+#   tests/run.sh bench   non-debug kernel, tests/guest/bench.sh
+#
+# Environment:
+#   VV_IMPL=kernel       load the in-kernel vsock modules instead of ours
+#                        (tests/guest/kernel-modules.list), to compare
+#   VV_TIMEOUT=secs      guest time limit (default 1500)
+#   QEMU=path            QEMU binary (default qemu-system-x86_64)
+#   QEMU_EXTRA="..."     extra QEMU options (e.g. a VMCI device model)
+#   VV_CACHE=dir         kernel cache (default ~/.cache/vsock-vmci)
+#
+# Host programs named in tests/guest/host-programs.list are copied into the
+# guest with the shared libraries ldd reports for them.
+set -euo pipefail
+
+mode=${1:-test}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+tests=$repo/tests
+out=$tests/out/$mode
+impl=${VV_IMPL:-ours}
+qemu=${QEMU:-qemu-system-x86_64}
+
+case "$mode" in
+test | run | shell) flavour=debug ;;
+bench) flavour=bench ;;
+*) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
+esac
+
+"$tests/deps.sh"
+kdir=$("$tests/kernel.sh" "$flavour")
+kver=$(cat "$kdir/include/config/kernel.release")
+ksrc=$(dirname "$(readlink -f "$kdir/source")")/$(basename "$(readlink -f "$kdir/source")")
+
+step() { printf '>>> %s\n' "$*" >&2; }
+
+step "building modules against $kver ($flavour)"
+make -s -C "$kdir" M="$repo" -j"$(nproc)" modules >&2
+
+rm -rf "$out"
+mkdir -p "$out/root"/{bin,usr/bin,etc/vv,opt/vv/kunit,proc,sys,dev,tmp,root,lib,lib64}
+root=$out/root
+
+if [ -f "$tests/user/Makefile" ]; then
+	step "building user-space tests"
+	make -s -C "$tests/user" OUT="$root/usr/bin" KSRC="$ksrc" >&2
+fi
+if [ "$mode" = bench ] && [ -f "$tests/bench/Makefile" ]; then
+	step "building benchmarks"
+	make -s -C "$tests/bench" OUT="$root/usr/bin" KSRC="$ksrc" >&2
+fi
+
+# Guest file system: busybox, init, our modules, in-kernel modules.
+cp /bin/busybox "$root/bin/busybox"
+install -m 755 "$tests/guest/init" "$root/init"
+cp "$tests/guest/lib.sh" "$root/etc/vv/lib.sh"
+[ -f "$tests/guest/bench.sh" ] && cp "$tests/guest/bench.sh" "$root/etc/vv/bench.sh"
+touch "$root/etc/vv/tests.list" "$root/etc/vv/modules.list"
+[ "$mode" = test ] && [ -f "$tests/guest/tests.list" ] &&
+	cp "$tests/guest/tests.list" "$root/etc/vv/tests.list"
+cp "$tests/guest/kernel-modules.list" "$root/etc/vv/"
+if [ -f "$tests/guest/modules.list" ]; then
+	grep -v '^#' "$tests/guest/modules.list" | grep . >"$root/etc/vv/modules.list" || true
+fi
+while read -r m; do
+	install -D -m 644 "$repo/$m" "$root/opt/vv/$m"
+done <"$root/etc/vv/modules.list"
+for ko in "$tests"/kunit/*_kunit.ko; do
+	[ -e "$ko" ] && cp "$ko" "$root/opt/vv/kunit/"
+done
+cp -a "$kdir/staging/lib/modules" "$root/lib/"
+printf 'VV_MODE=%s\nVV_IMPL=%s\n' "$mode" "$impl" >"$root/etc/vv/env"
+
+# Dynamically linked host programs (socat, ncat, python3, ...).
+if [ -f "$tests/guest/host-programs.list" ]; then
+	grep -v '^#' "$tests/guest/host-programs.list" | while read -r p; do
+		[ -n "$p" ] || continue
+		bin=$(command -v "$p") || { echo "run.sh: host program $p missing" >&2; exit 1; }
+		cp -L "$bin" "$root/usr/bin/"
+		ldd "$bin" | grep -o '/[^ ]*' | while read -r lib; do
+			install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+		done
+	done
+fi
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+
+append="console=ttyS0 panic=-1"
+qargs=(-machine pc -cpu max -smp 2 -m 2G -display none -no-reboot
+       -kernel "$kdir/arch/x86/boot/bzImage" -initrd "$out/initramfs.cpio.gz")
+# shellcheck disable=SC2206
+qextra=(${QEMU_EXTRA:-})
+
+case "$mode" in
+shell)
+	exec "$qemu" "${qargs[@]}" "${qextra[@]}" -append "$append quiet" \
+		-serial mon:stdio -serial null
+	;;
+run)
+	step "booting the guest"
+	timeout "${VV_TIMEOUT:-600}" "$qemu" "${qargs[@]}" "${qextra[@]}" \
+		-append "$append quiet" -serial stdio -serial null </dev/null |
+		tr -d '\r' | sed -n '/^--- /,$p'
+	exit "${PIPESTATUS[0]}"
+	;;
+esac
+
+step "booting the guest ($impl modules), log: $out/console.log"
+rc=0
+timeout "${VV_TIMEOUT:-1500}" "$qemu" "${qargs[@]}" "${qextra[@]}" -append "$append" \
+	-serial "file:$out/console.log" -serial "file:$out/results.log" </dev/null || rc=$?
+[ $rc -eq 124 ] && echo "run.sh: guest timed out after ${VV_TIMEOUT:-1500}s" >&2
+
+if [ "$mode" = bench ]; then
+	tr -d '\r' <"$out/results.log"
+	exit $rc
+fi
+python3 "$tests/summary.py" "$out/results.log" "$out/console.log" --qemu-rc=$rc
