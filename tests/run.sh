@@ -51,6 +51,7 @@ if [ -f "$tests/user/Makefile" ]; then
 	step "building user-space tests"
 	make -s -C "$tests/user" OUT="$root/usr/bin" KSRC="$ksrc" >&2
 fi
+make -s -C "$tests/demo" OUT="$root/usr/bin" >&2
 if [ "$mode" = bench ] && [ -f "$tests/bench/Makefile" ]; then
 	step "building benchmarks"
 	make -s -C "$tests/bench" OUT="$root/usr/bin" KSRC="$ksrc" >&2
