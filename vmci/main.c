@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VMCI core module: sequences the init and exit of each part.
+ *
+ * Order: the delivery workqueue first (everything may defer to it),
+ * then doorbells, then the personalities, which make the API usable.
+ * Exit is the exact reverse; destroying the workqueue last drains
+ * deferred callbacks, which hold their endpoint's reference.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,11 +17,41 @@
 
 static int __init vmci_init(void)
 {
+	int ret;
+
+	vmci_event_init();
+	ret = vmci_datagram_init();
+	if (ret)
+		return ret;
+	ret = vmci_doorbell_init();
+	if (ret)
+		goto err_datagram;
+	ret = vmci_guest_init();
+	if (ret)
+		goto err_doorbell;
+	ret = vmci_host_init();
+	if (ret)
+		goto err_guest;
 	return 0;
+
+err_guest:
+	vmci_guest_exit();
+err_doorbell:
+	vmci_doorbell_exit();
+err_datagram:
+	vmci_datagram_exit();
+	return ret;
 }
 
 static void __exit vmci_exit(void)
 {
+	vmci_host_exit();
+	vmci_guest_exit();
+	vmci_doorbell_exit();
+	vmci_datagram_exit();
+	vmci_event_exit();
+	if (!vmci_resource_table_empty())
+		pr_warn("resources still registered at unload: a client leaked them\n");
 }
 
 module_init(vmci_init);

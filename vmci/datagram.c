@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Datagram endpoints and delivery.
+ *
+ * An endpoint is a resource-table entry with a receive callback. A
+ * datagram is delivered by calling that callback with bottom halves
+ * disabled (softirq semantics, whatever the sender's context), or, when
+ * the endpoint asked for VMCI_FLAG_DG_DELAYED_CB, from vmci_wq in
+ * process context. Deferred datagrams are copied and counted: at most
+ * VMCI_MAX_DELAYED_DG_QUEUE wait at any time, beyond which senders get
+ * -ENOBUFS instead of growing the queue without bound.
+ *
+ * A pending deferred datagram holds a reference to its endpoint, so
+ * vmci_datagram_destroy_handle() (which waits for all references)
+ * returns only once every callback has run.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bottom_half.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <vv_compat.h>
+
+#include "vmci_core.h"
+
+#define VMCI_DG_CREATE_FLAGS	(VMCI_FLAG_ANYCID_DG_HND | VMCI_FLAG_DG_DELAYED_CB)
+
+struct vmci_dg_entry {
+	struct vmci_resource res;
+	bool run_delayed;
+	u32 priv_flags;
+	vmci_datagram_recv_cb recv_cb;
+	void *client_data;
+};
+
+struct vmci_delayed_dg {
+	struct work_struct work;
+	struct vmci_dg_entry *entry;
+	struct vmci_datagram dg;	/* payload follows */
+};
+
+struct workqueue_struct *vmci_wq;
+static atomic_t vmci_delayed_dg_count = ATOMIC_INIT(0);
+
+static struct vmci_dg_entry *dg_entry_get(struct vmci_handle h)
+{
+	struct vmci_resource *r;
+
+	r = vmci_resource_by_handle(h, VMCI_RESOURCE_TYPE_DATAGRAM);
+	return r ? container_of(r, struct vmci_dg_entry, res) : NULL;
+}
+
+int vmci_datagram_create_handle_priv(u32 resource_id, u32 flags,
+				     u32 priv_flags,
+				     vmci_datagram_recv_cb recv_cb,
+				     void *client_data,
+				     struct vmci_handle *out_handle)
+{
+	struct vmci_dg_entry *entry;
+	u32 cid;
+	int ret;
+
+	if (!out_handle || !recv_cb || (flags & ~VMCI_DG_CREATE_FLAGS) ||
+	    (priv_flags & ~VMCI_PRIVILEGE_ALL_FLAGS))
+		return -EINVAL;
+	cid = vmci_get_context_id();
+	if (cid == VMCI_INVALID_ID)
+		return -ENODEV;
+	if (flags & VMCI_FLAG_ANYCID_DG_HND)
+		cid = VMCI_INVALID_ID;
+
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry)
+		return -ENOMEM;
+	entry->run_delayed = flags & VMCI_FLAG_DG_DELAYED_CB;
+	entry->priv_flags = priv_flags;
+	entry->recv_cb = recv_cb;
+	entry->client_data = client_data;
+
+	ret = vmci_resource_add(&entry->res, VMCI_RESOURCE_TYPE_DATAGRAM,
+				vmci_make_handle(cid, resource_id));
+	if (ret < VMCI_SUCCESS) {
+		kfree(entry);
+		return vmci_status_to_errno(ret);
+	}
+	*out_handle = entry->res.handle;
+	return 0;
+}
+
+VV_EXPORT(vmci_datagram_create_handle_priv);
+
+int vmci_datagram_create_handle(u32 resource_id, u32 flags,
+				vmci_datagram_recv_cb recv_cb,
+				void *client_data,
+				struct vmci_handle *out_handle)
+{
+	return vmci_datagram_create_handle_priv(resource_id, flags,
+						VMCI_DEFAULT_PROC_PRIVILEGE_FLAGS,
+						recv_cb, client_data,
+						out_handle);
+}
+
+VV_EXPORT(vmci_datagram_create_handle);
+
+int vmci_datagram_destroy_handle(struct vmci_handle handle)
+{
+	struct vmci_dg_entry *entry = dg_entry_get(handle);
+
+	if (!entry)
+		return -ENOENT;
+	if (vmci_resource_remove(&entry->res))
+		kfree(entry);
+	return 0;
+}
+
+VV_EXPORT(vmci_datagram_destroy_handle);
+
+static void dg_delayed_work(struct work_struct *work)
+{
+	struct vmci_delayed_dg *d = container_of(work, struct vmci_delayed_dg,
+						 work);
+
+	d->entry->recv_cb(d->entry->client_data, &d->dg);
+	vmci_resource_put(&d->entry->res);
+	kfree(d);
+	atomic_dec(&vmci_delayed_dg_count);
+}
+
+/* Copy @dg and queue it for @entry; takes a reference on @entry. */
+static int dg_queue_delayed(struct vmci_dg_entry *entry,
+			    const struct vmci_datagram *dg)
+{
+	struct vmci_delayed_dg *d;
+
+	if (atomic_inc_return(&vmci_delayed_dg_count) > VMCI_MAX_DELAYED_DG_QUEUE) {
+		atomic_dec(&vmci_delayed_dg_count);
+		return VMCI_ERROR_NO_RESOURCES;
+	}
+	d = kmalloc(sizeof(*d) + dg->payload_size, GFP_ATOMIC);
+	if (!d) {
+		atomic_dec(&vmci_delayed_dg_count);
+		return VMCI_ERROR_NO_MEM;
+	}
+	memcpy(&d->dg, dg, vmci_dg_size(dg));
+	d->entry = container_of(vmci_resource_get(&entry->res),
+				struct vmci_dg_entry, res);
+	INIT_WORK(&d->work, dg_delayed_work);
+	queue_work(vmci_wq, &d->work);
+	return VMCI_SUCCESS;
+}
+
+/* Hand @dg to @entry's callback, now or deferred. */
+static int dg_deliver(struct vmci_dg_entry *entry, struct vmci_datagram *dg)
+{
+	/* A callback must not run with interrupts off: defer it. */
+	if (entry->run_delayed || in_hardirq() || irqs_disabled())
+		return dg_queue_delayed(entry, dg);
+
+	local_bh_disable();
+	entry->recv_cb(entry->client_data, dg);
+	local_bh_enable();
+	return VMCI_SUCCESS;
+}
+
+/* Privileges of the sender: its own endpoint's if it has one. */
+static u32 dg_src_priv_flags(struct vmci_handle src)
+{
+	struct vmci_dg_entry *src_entry;
+	u32 priv;
+
+	if (src.context != vmci_get_context_id())
+		return vmci_context_get_priv_flags(src.context);
+	src_entry = dg_entry_get(src);
+	if (!src_entry)
+		return vmci_context_get_priv_flags(src.context);
+	priv = src_entry->priv_flags;
+	vmci_resource_put(&src_entry->res);
+	return priv;
+}
+
+static int dg_dispatch_as_host(struct vmci_datagram *dg)
+{
+	struct vmci_dg_entry *entry;
+	int ret;
+
+	if (dg->dst.context != VMCI_HOST_CONTEXT_ID)
+		return VMCI_ERROR_DST_UNREACHABLE;	/* no VM contexts yet */
+
+	if (dg->src.context == VMCI_HYPERVISOR_CONTEXT_ID &&
+	    dg->dst.resource == VMCI_EVENT_HANDLER)
+		return vmci_event_dispatch(dg);
+
+	entry = dg_entry_get(dg->dst);
+	if (!entry)
+		return VMCI_ERROR_INVALID_RESOURCE;
+	if (vmci_deny_interaction(dg_src_priv_flags(dg->src), entry->priv_flags))
+		ret = VMCI_ERROR_NO_ACCESS;
+	else
+		ret = dg_deliver(entry, dg);
+	vmci_resource_put(&entry->res);
+	return ret;
+}
+
+/**
+ * vmci_datagram_dispatch() - route a datagram and hand it on
+ * @context_id: context the datagram comes from, or VMCI_INVALID_ID for
+ *	a local kernel endpoint
+ * @dg: the datagram, vmci_dg_size(@dg) readable bytes
+ * @from_guest: it comes from a VM through /dev/vmci
+ *
+ * Return: vmci_dg_size(@dg) on success, else a VMCI error.
+ * Context: process or softirq context.
+ */
+int vmci_datagram_dispatch(u32 context_id, struct vmci_datagram *dg,
+			   bool from_guest)
+{
+	enum vmci_route route;
+	int ret;
+
+	if (dg->payload_size > VMCI_MAX_DG_PAYLOAD_SIZE)
+		return VMCI_ERROR_PAYLOAD_TOO_LARGE;
+	ret = vmci_route(&dg->src, &dg->dst, from_guest, &route);
+	if (ret < VMCI_SUCCESS)
+		return ret;
+	if (route == VMCI_ROUTE_AS_HOST)
+		ret = dg_dispatch_as_host(dg);
+	else
+		ret = vmci_guest_send(dg);
+	return ret < VMCI_SUCCESS ? ret : (int)vmci_dg_size(dg);
+}
+
+/**
+ * vmci_datagram_deliver_guest() - deliver a datagram from the device
+ * @dg: the datagram, validated by the caller
+ *
+ * Return: VMCI_SUCCESS, VMCI_ERROR_INVALID_RESOURCE if nobody listens.
+ * Context: softirq or process context.
+ */
+int vmci_datagram_deliver_guest(struct vmci_datagram *dg)
+{
+	struct vmci_dg_entry *entry = dg_entry_get(dg->dst);
+	int ret;
+
+	if (!entry)
+		return VMCI_ERROR_INVALID_RESOURCE;
+	ret = dg_deliver(entry, dg);
+	vmci_resource_put(&entry->res);
+	return ret;
+}
+
+int vmci_datagram_send(struct vmci_datagram *msg)
+{
+	int ret;
+
+	if (!msg)
+		return -EINVAL;
+	ret = vmci_datagram_dispatch(VMCI_INVALID_ID, msg, false);
+	return ret < VMCI_SUCCESS ? vmci_status_to_errno(ret) : ret;
+}
+
+VV_EXPORT(vmci_datagram_send);
+
+int vmci_datagram_init(void)
+{
+	vmci_wq = alloc_workqueue("vmci", 0, 0);
+	return vmci_wq ? 0 : -ENOMEM;
+}
+
+void vmci_datagram_exit(void)
+{
+	/* Drains what is queued: each item holds an endpoint reference. */
+	destroy_workqueue(vmci_wq);
+}
