@@ -31,4 +31,39 @@
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)
 #endif
 
+/* ---- vsock (block owned by the vsock helper) ---- */
+/*
+ * proto_ops.accept(): 6.10 moved the flags into struct proto_accept_arg.
+ * VV_DEFINE_ACCEPT(name, impl) defines the op @name calling
+ * int impl(struct socket *sock, struct socket *newsock, int flags).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define VV_DEFINE_ACCEPT(name, impl)					\
+static int name(struct socket *sock, struct socket *newsock,		\
+		struct proto_accept_arg *arg)				\
+{									\
+	return impl(sock, newsock, arg->flags);				\
+}
+#else
+#define VV_DEFINE_ACCEPT(name, impl)					\
+static int name(struct socket *sock, struct socket *newsock, int flags,	\
+		bool kern)						\
+{									\
+	return impl(sock, newsock, flags);				\
+}
+#endif
+
+/*
+ * SOCK_CUSTOM_SOCKOPT (6.2+) routes SOL_SOCKET options through the family's
+ * setsockopt; without it the generic code handles them all.
+ */
+#include <linux/net.h>
+#ifdef SOCK_CUSTOM_SOCKOPT
+#define vv_sock_set_custom_sockopt(sock)	\
+	set_bit(SOCK_CUSTOM_SOCKOPT, &(sock)->flags)
+#else
+#define vv_sock_set_custom_sockopt(sock)	do { } while (0)
+#endif
+/* ---- end of vsock block ---- */
+
 #endif /* _VV_COMPAT_H */
