@@ -6,7 +6,8 @@
  * datagram is delivered by calling that callback with bottom halves
  * disabled (softirq semantics, whatever the sender's context), or, when
  * the endpoint asked for VMCI_FLAG_DG_DELAYED_CB, from vmci_wq in
- * process context. Deferred datagrams are copied and counted: at most
+ * process context, one at a time and in order. Deferred datagrams are
+ * copied and counted: at most
  * VMCI_MAX_DELAYED_DG_QUEUE wait at any time, beyond which senders get
  * -ENOBUFS instead of growing the queue without bound.
  *
@@ -228,6 +229,7 @@ int vmci_datagram_dispatch(u32 context_id, struct vmci_datagram *dg,
 		ret = vmci_guest_send(dg);
 	return ret < VMCI_SUCCESS ? ret : (int)vmci_dg_size(dg);
 }
+EXPORT_SYMBOL_IF_KUNIT(vmci_datagram_dispatch);
 
 /**
  * vmci_datagram_deliver_guest() - deliver a datagram from the device
@@ -262,7 +264,8 @@ VV_EXPORT(vmci_datagram_send);
 
 int vmci_datagram_init(void)
 {
-	vmci_wq = alloc_workqueue("vmci", 0, 0);
+	/* Ordered: deferred datagrams reach an endpoint in sending order. */
+	vmci_wq = alloc_ordered_workqueue("vmci", 0);
 	return vmci_wq ? 0 : -ENOMEM;
 }
 

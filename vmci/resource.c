@@ -199,6 +199,7 @@ struct vmci_resource *vmci_resource_get(struct vmci_resource *res)
 	kref_get(&res->kref);
 	return res;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmci_resource_get);
 
 /**
  * vmci_resource_put() - drop a reference

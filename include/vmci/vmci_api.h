@@ -27,8 +27,11 @@ struct msghdr;
  *	what it keeps. msg->payload_size was checked against the size of
  *	the buffer holding it.
  *
- * Context: softirq (bottom half) unless the handle was created with
- * VMCI_FLAG_DG_DELAYED_CB, in which case process context (may sleep).
+ * Context: bottom halves disabled (softirq rules) unless the handle was
+ * created with VMCI_FLAG_DG_DELAYED_CB: then process context, may
+ * sleep, but must not destroy a datagram handle or doorbell, because
+ * deferred callbacks run one at a time, in order, and destroying waits
+ * for those queued behind.
  * Return: 0 or a negative errno; ignored by the core except for
  * statistics.
  */
@@ -133,8 +136,9 @@ int vmci_datagram_destroy_handle(struct vmci_handle handle);
  * header; -EMSGSIZE above VMCI_MAX_DG_SIZE; -EHOSTUNREACH if no such
  * destination; -EPERM if privileges forbid it; -ENOBUFS if the deferred
  * delivery queue is full; -ENODEV if no route exists.
- * Context: any context; delivery to a non-delayed local handle runs its
- * callback before this returns, with bottom halves disabled.
+ * Context: process or softirq context; delivery to a non-delayed local
+ * handle runs its callback before this returns, with bottom halves
+ * disabled, so the caller must not hold a lock that callback takes.
  */
 int vmci_datagram_send(struct vmci_datagram *msg);
 
@@ -183,7 +187,8 @@ int vmci_doorbell_destroy(struct vmci_handle handle);
  *
  * Return: 0; -EINVAL for an invalid handle; -EHOSTUNREACH if no such
  * doorbell; -EPERM if privileges forbid it; -ENODEV.
- * Context: any context.
+ * Context: process or softirq context. A local non-delayed doorbell's
+ * callback runs before this returns, with bottom halves disabled.
  */
 int vmci_doorbell_notify(struct vmci_handle handle, u32 priv_flags);
 
