@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races between close() and every blocking call on the same AF_VSOCK
+ * socket.  VMware's VMCI Sockets release notes warn that a thread blocked
+ * in recv() while another thread closes the socket can crash the VM; here
+ * each pattern runs for as many iterations as fit in its time budget (a
+ * few hundred to a few thousand, depending on the implementation and on
+ * TCG), every call must come back with one of the results listed for it,
+ * and the harness fails the run on any KASAN/lockdep splat the kernel
+ * prints.  Each case prints its iteration count and how the calls ended.
+ *
+ * Tunables: VV_RACE_SECONDS (per case, default 4; the two close-vs-recv
+ * cases get twice that), VV_RACE_ITERS (per case, default 3000).  A case
+ * that cannot complete VV_RACE_MIN_ITERS (default 20) iterations in its
+ * time is reported as failed.
+ */
+#include <semaphore.h>
+
+#include "vsock_util.h"
+
+static double race_seconds = 4;
+static unsigned int race_iters = 3000, race_min_iters = 20;
+
+static void race_config(void)
+{
+	const char *v;
+
+	v = getenv("VV_RACE_SECONDS");
+	if (v)
+		race_seconds = atof(v);
+	v = getenv("VV_RACE_ITERS");
+	if (v)
+		race_iters = atoi(v);
+	v = getenv("VV_RACE_MIN_ITERS");
+	if (v)
+		race_min_iters = atoi(v);
+}
+
+static unsigned int rnd(void)
+{
+	static __thread unsigned int seed;
+
+	if (!seed)
+		seed = (unsigned int)(getpid() ^ (long)&seed ^ time(NULL));
+	return rand_r(&seed);
+}
+
+/* Busy-wait 0..max_us microseconds: sleeps are too coarse under TCG. */
+static void jitter(unsigned int max_us)
+{
+	double end = ktap_now() + (rnd() % (max_us + 1)) / 1e6;
+
+	while (ktap_now() < end)
+		;
+}
+
+/* Result of one blocking call in the racing thread. */
+struct call {
+	int fd;
+	unsigned int port;
+	long ret;
+	int err;
+};
+
+/*
+ * One long-lived racing thread per case: creating a thread per iteration
+ * would cost more than the iteration itself under TCG + KASAN.
+ */
+static struct {
+	pthread_t th;
+	sem_t go, ready, done;
+	void *(*fn)(void *);
+	struct call *call;
+} worker;
+
+static void *worker_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		while (sem_wait(&worker.go))
+			;
+		sem_post(&worker.ready);
+		worker.fn(worker.call);
+		sem_post(&worker.done);
+	}
+	return NULL;
+}
+
+static void start(struct call *c, void *(*fn)(void *))
+{
+	if (!worker.th) {
+		CHECK_OK(sem_init(&worker.go, 0, 0));
+		CHECK_OK(sem_init(&worker.ready, 0, 0));
+		CHECK_OK(sem_init(&worker.done, 0, 0));
+		CHECK_EQ(pthread_create(&worker.th, NULL, worker_main, NULL), 0);
+	}
+	c->ret = -2;
+	c->err = 0;
+	worker.fn = fn;
+	worker.call = c;
+	sem_post(&worker.go);
+	/* Return when the worker is about to make the call. */
+	while (sem_wait(&worker.ready))
+		;
+}
+
+/* How the racing calls ended: [0] returned >= 0, [e] failed with errno e. */
+static unsigned int outcomes[256];
+
+static void finish(struct call *c)
+{
+	while (sem_wait(&worker.done))
+		;
+	outcomes[c->ret >= 0 ? 0 : c->err & 255]++;
+}
+
+/* Connected pairs from one long-lived listener per socket type. */
+static void rpair(int type, int *cfd, int *sfd)
+{
+	static int lfd[2] = { -1, -1 };
+	static unsigned int port[2];
+	int i = type == SOCK_SEQPACKET;
+
+	if (lfd[i] < 0)
+		lfd[i] = vt_listener(type, &port[i], 16);
+	*cfd = vt_connected(type, port[i]);
+	*sfd = CHECK_OK(accept(lfd[i], NULL, NULL));
+}
+
+static bool err_in(int err, const int *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (err == list[i])
+			return true;
+	return false;
+}
+
+#define CHECK_RESULT(c, okret, ...)					\
+	do {								\
+		static const int __ok[] = { __VA_ARGS__ };		\
+		CHECK((okret) ||					\
+		      ((c)->ret == -1 &&				\
+		       err_in((c)->err, __ok, ARRAY_SIZE(__ok))),	\
+		      "iteration %u: ret %ld errno %d (%s)", iter,	\
+		      (c)->ret, (c)->err, strerror((c)->err));		\
+	} while (0)
+
+static double race_t0;
+
+/* Run the loop body for race_seconds * @weight, at most race_iters times. */
+#define RACE_LOOP_W(iter, weight)					\
+	for (double __end = (race_t0 = ktap_now()) +			\
+			    race_seconds * (weight);			\
+	     iter < race_iters * (weight) && ktap_now() < __end; iter++)
+#define RACE_LOOP(iter) RACE_LOOP_W(iter, 1)
+
+static void race_done(unsigned int iter)
+{
+	char buf[256];
+	size_t n = 0;
+	int e;
+
+	for (e = 0; e < 256; e++)
+		if (outcomes[e] && n < sizeof(buf) - 40)
+			n += snprintf(buf + n, sizeof(buf) - n, " %s:%u",
+				      e ? strerrorname_np(e) : "ret>=0",
+				      outcomes[e]);
+	buf[n] = '\0';
+	ktap_diag("%u iterations, %.2f ms each; outcomes%s", iter,
+		  iter ? (ktap_now() - race_t0) * 1000 / iter : 0, buf);
+	CHECK(iter >= race_min_iters, "only %u iterations in %.0f s", iter,
+	      race_seconds);
+}
+
+static void *recv_fn(void *arg)
+{
+	struct call *c = arg;
+	char buf[16];
+
+	c->ret = recv(c->fd, buf, sizeof(buf), 0);
+	c->err = errno;
+	return NULL;
+}
+
+/* recv() blocked while its socket is closed; the peer's close ends it. */
+static void close_vs_recv(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	int s;
+
+	RACE_LOOP_W(iter, 2) {
+		rpair(SOCK_STREAM, &call.fd, &s);
+		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
+		start(&call, recv_fn);
+		jitter(300);
+		close(call.fd);
+		jitter(100);
+		close(s);
+		finish(&call);
+		/* 0: peer's shutdown; EBADF: closed before recv() began. */
+		CHECK_RESULT(&call, call.ret == 0, EBADF);
+	}
+	race_done(iter);
+	CHECK(outcomes[0] > 0, "close() never found recv() blocked");
+}
+
+static void *recv_loop_fn(void *arg)
+{
+	struct call *c = arg;
+	char buf[16];
+
+	do {
+		c->ret = recv(c->fd, buf, sizeof(buf), 0);
+		c->err = errno;
+	} while (c->ret < 0 && c->err == EAGAIN);
+	return NULL;
+}
+
+/*
+ * recv() with a 1 ms timeout in a loop while another thread closes the
+ * socket: the final release runs either in close() or when the recv()
+ * in flight returns, racing the receive path either way.
+ */
+static void close_vs_recv_timeout(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	int s;
+
+	RACE_LOOP_W(iter, 2) {
+		rpair(iter & 1 ? SOCK_SEQPACKET : SOCK_STREAM, &call.fd, &s);
+		vt_set_timeo(call.fd, SO_RCVTIMEO, 1);
+		start(&call, recv_loop_fn);
+		jitter(2000);
+		if (iter & 2)
+			CHECK_EQ(send(s, "x", 1, 0), 1);
+		close(call.fd);
+		finish(&call);
+		CHECK_RESULT(&call, call.ret == 1, EBADF);
+		close(s);
+	}
+	race_done(iter);
+}
+
+static void *send_fn(void *arg)
+{
+	static char buf[65536];
+	struct call *c = arg;
+
+	c->ret = send(c->fd, buf, sizeof(buf), MSG_NOSIGNAL);
+	c->err = errno;
+	return NULL;
+}
+
+/* send() blocked on a full peer while its socket is closed. */
+static void close_vs_send(void)
+{
+	static char buf[VT_BUF_DEFAULT];
+	unsigned int iter = 0;
+	struct call call;
+	int s;
+
+	RACE_LOOP(iter) {
+		rpair(SOCK_STREAM, &call.fd, &s);
+		while (send(call.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		CHECK(errno == EAGAIN, "filling: errno %d", errno);
+		vt_set_timeo(call.fd, SO_SNDTIMEO, 5000);
+		start(&call, send_fn);
+		jitter(300);
+		close(call.fd);
+		jitter(100);
+		close(s);
+		finish(&call);
+		CHECK_RESULT(&call, false, EPIPE, EBADF, ECONNRESET);
+	}
+	race_done(iter);
+}
+
+static void *poll_fn(void *arg)
+{
+	struct call *c = arg;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+	for (;;) {
+		c->ret = poll(&pfd, 1, 1);
+		c->err = errno;
+		if (c->ret != 0)
+			break;
+	}
+	if (c->ret == 1)
+		c->ret = pfd.revents;
+	return NULL;
+}
+
+/* poll() in a loop while the socket is closed: POLLNVAL, never a crash. */
+static void close_vs_poll(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	int s;
+
+	RACE_LOOP(iter) {
+		rpair(SOCK_STREAM, &call.fd, &s);
+		start(&call, poll_fn);
+		jitter(2000);
+		if (iter & 1)
+			close(s);
+		close(call.fd);
+		finish(&call);
+		CHECK(call.ret == POLLNVAL ||
+		      (call.ret > 0 && (call.ret & POLLIN) && (iter & 1)),
+		      "iteration %u: revents %#lx", iter, call.ret);
+		if (!(iter & 1))
+			close(s);
+	}
+	race_done(iter);
+}
+
+static void *accept_fn(void *arg)
+{
+	struct call *c = arg;
+
+	c->ret = accept(c->fd, NULL, NULL);
+	c->err = errno;
+	if (c->ret >= 0)
+		close(c->ret);
+	return NULL;
+}
+
+/* accept() blocked while the listener is closed; a connect ends it. */
+static void close_vs_accept(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	int c;
+
+	RACE_LOOP(iter) {
+		call.fd = vt_listener(SOCK_STREAM, &call.port, 4);
+		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
+		start(&call, accept_fn);
+		jitter(300);
+		close(call.fd);
+		c = vt_socket(SOCK_STREAM);
+		if (vt_connect(c, VMADDR_CID_LOCAL, call.port))
+			CHECK(errno == ECONNRESET, "iteration %u: connect %d",
+			      iter, errno);
+		finish(&call);
+		/* EINVAL: accept() ran on the new socket reusing the fd. */
+		CHECK_RESULT(&call, call.ret >= 0, EBADF, EINVAL);
+		close(c);
+	}
+	race_done(iter);
+}
+
+static void *connect_fn(void *arg)
+{
+	struct call *c = arg;
+
+	c->ret = vt_connect(c->fd, VMADDR_CID_LOCAL, c->port);
+	c->err = errno;
+	return NULL;
+}
+
+/* connect() in flight while its socket is closed. */
+static void close_vs_connect(void)
+{
+	unsigned int iter = 0, ports[2];
+	int l[2], a, i;
+	struct call call;
+
+	l[0] = vt_listener(SOCK_STREAM, &ports[0], 64);
+	l[1] = vt_listener(SOCK_SEQPACKET, &ports[1], 64);
+	vt_set_nonblock(l[0], true);
+	vt_set_nonblock(l[1], true);
+	RACE_LOOP(iter) {
+		i = iter & 1;
+		call.fd = vt_socket(i ? SOCK_SEQPACKET : SOCK_STREAM);
+		call.port = ports[i];
+		start(&call, connect_fn);
+		jitter(300);
+		close(call.fd);
+		finish(&call);
+		CHECK_RESULT(&call, call.ret == 0, EBADF, ECONNRESET);
+		while ((a = accept(l[i], NULL, NULL)) >= 0)
+			close(a);
+	}
+	close(l[0]);
+	close(l[1]);
+	race_done(iter);
+}
+
+static void *connect_many_fn(void *arg)
+{
+	struct call *c = arg;
+	int fds[8], i;
+
+	c->ret = 0;
+	for (i = 0; i < 8; i++) {
+		fds[i] = socket(AF_VSOCK, SOCK_STREAM, 0);
+		if (vt_connect(fds[i], VMADDR_CID_LOCAL, c->port) == 0)
+			c->ret++;
+		else if (errno != ECONNRESET)
+			c->err = errno;
+	}
+	for (i = 0; i < 8; i++)
+		close(fds[i]);
+	return NULL;
+}
+
+/* Connections arriving while the listener closes with a full queue. */
+static void listener_close_vs_incoming(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+
+	RACE_LOOP(iter) {
+		int l = vt_listener(SOCK_STREAM, &call.port, 16);
+
+		vt_set_timeo(l, SO_RCVTIMEO, 5000);
+		start(&call, connect_many_fn);
+		jitter(1000);
+		if (iter & 1)
+			close(CHECK_OK(accept(l, NULL, NULL)));
+		close(l);
+		finish(&call);
+		CHECK(call.err == 0, "iteration %u: connect errno %d (%s)",
+		      iter, call.err, strerror(call.err));
+	}
+	race_done(iter);
+}
+
+/* SHUT_RDWR wakes a blocked recv() with 0 on both socket types. */
+static void shutdown_vs_recv(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	int s;
+
+	RACE_LOOP(iter) {
+		rpair(iter & 1 ? SOCK_SEQPACKET : SOCK_STREAM, &call.fd, &s);
+		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
+		start(&call, recv_fn);
+		jitter(300);
+		CHECK_OK(shutdown(call.fd, SHUT_RDWR));
+		finish(&call);
+		CHECK_RESULT(&call, call.ret == 0);
+		close(call.fd);
+		close(s);
+	}
+	race_done(iter);
+}
+
+static void *flood_fn(void *arg)
+{
+	struct call *c = arg;
+	char buf[4096];
+
+	memset(buf, 'f', sizeof(buf));
+	do
+		c->ret = send(c->fd, buf, sizeof(buf), MSG_NOSIGNAL);
+	while (c->ret > 0);
+	c->err = errno;
+	return NULL;
+}
+
+/* A sender flooding while the receiver reads a while, then closes. */
+static void peer_close_vs_flood(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	char buf[8192];
+	int s, n;
+
+	RACE_LOOP(iter) {
+		rpair(SOCK_STREAM, &call.fd, &s);
+		vt_set_timeo(call.fd, SO_SNDTIMEO, 5000);
+		vt_set_timeo(s, SO_RCVTIMEO, 5000);
+		start(&call, flood_fn);
+		for (n = rnd() % 8; n > 0; n--)
+			CHECK(recv(s, buf, sizeof(buf), 0) > 0, "recv");
+		close(s);
+		finish(&call);
+		CHECK_RESULT(&call, false, EPIPE, ECONNRESET);
+		close(call.fd);
+	}
+	race_done(iter);
+}
+
+static const struct ktap_case cases[] = {
+	KTAP_CASE(close_vs_recv),
+	KTAP_CASE(close_vs_recv_timeout),
+	KTAP_CASE(close_vs_send),
+	KTAP_CASE(close_vs_poll),
+	KTAP_CASE(close_vs_accept),
+	KTAP_CASE(close_vs_connect),
+	KTAP_CASE(listener_close_vs_incoming),
+	KTAP_CASE(shutdown_vs_recv),
+	KTAP_CASE(peer_close_vs_flood),
+};
+
+int main(void)
+{
+	race_config();
+	return ktap_run(cases, ARRAY_SIZE(cases));
+}
