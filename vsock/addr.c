@@ -27,6 +27,7 @@ void vsock_addr_init(struct sockaddr_vm *addr, u32 cid, u32 port)
 	addr->svm_cid = cid;
 	addr->svm_port = port;
 }
+
 VV_EXPORT(vsock_addr_init);
 
 /**
@@ -47,6 +48,7 @@ int vsock_addr_validate(const struct sockaddr_vm *addr)
 		return -EINVAL;
 	return 0;
 }
+
 VV_EXPORT(vsock_addr_validate);
 
 /**
@@ -68,6 +70,7 @@ int vsock_addr_cast(struct sockaddr *addr, size_t len,
 		return -EFAULT;
 	return vsock_addr_validate(*out);
 }
+
 VV_EXPORT(vsock_addr_cast);
 
 /**
@@ -81,6 +84,7 @@ bool vsock_addr_bound(const struct sockaddr_vm *addr)
 {
 	return addr->svm_port != VMADDR_PORT_ANY;
 }
+
 VV_EXPORT(vsock_addr_bound);
 
 /**
@@ -96,4 +100,5 @@ bool vsock_addr_equals(const struct sockaddr_vm *a,
 {
 	return a->svm_cid == b->svm_cid && a->svm_port == b->svm_port;
 }
+
 VV_EXPORT(vsock_addr_equals);

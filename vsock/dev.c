@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -17,7 +18,7 @@
 #define IOCTL_VMCI_SOCKETS_VERSION	_IO(7, 0xb4)
 #define IOCTL_VMCI_SOCKETS_GET_AF_VALUE	_IO(7, 0xb8)
 /* Reported version 1.0.0: epoch 1, major 0, minor 0. */
-#define VSOCK_VMCI_SOCKETS_VERSION	(1U << 24)
+#define VSOCK_VMCI_SOCKETS_VERSION	BIT(24)
 
 static long vsock_dev_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)

@@ -74,7 +74,7 @@ static void vl_close_rx(struct sock *sk)
 
 	__skb_queue_head_init(&purge);
 	spin_lock_bh(&sk->sk_receive_queue.lock);
-	vl->rx_closed = true;
+	WRITE_ONCE(vl->rx_closed, true);
 	skb_queue_splice_init(&sk->sk_receive_queue, &purge);
 	WRITE_ONCE(vl->rx_bytes, 0);
 	WRITE_ONCE(vl->rx_truesize, 0);
@@ -84,6 +84,35 @@ static void vl_close_rx(struct sock *sk)
 	wake_up_all(&vl->dgram_wait);
 }
 
+static bool vl_peer_unread(struct sock *peer)
+{
+	return READ_ONCE(vl_sk(peer)->rx_bytes) &&
+	       !READ_ONCE(vl_sk(peer)->rx_closed);
+}
+
+/*
+ * SO_LINGER: close() waits, up to the linger time, until the peer has
+ * read what we sent or has gone. Both wake us: the peer's receive calls
+ * our sk_write_space(), its release our sk_state_change().
+ */
+static void vl_linger(struct sock *sk, struct sock *peer)
+{
+	long timeout = sk->sk_lingertime;
+	DEFINE_WAIT(wait);
+
+	if (!sock_flag(sk, SOCK_LINGER) || (current->flags & PF_EXITING))
+		return;
+	while (timeout && vl_peer_unread(peer) && !signal_pending(current)) {
+		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
+		if (vl_peer_unread(peer)) {
+			release_sock(sk);
+			timeout = schedule_timeout(timeout);
+			lock_sock(sk);
+		}
+		finish_wait(sk_sleep(sk), &wait);
+	}
+}
+
 static void vl_release(struct vsock_sock *vsk)
 {
 	struct sock *sk = sk_vsock(vsk);
@@ -91,6 +120,8 @@ static void vl_release(struct vsock_sock *vsk)
 	struct sock *peer = vl->peer;
 
 	sock_owned_by_me(sk);
+	if (peer && sk->sk_socket)
+		vl_linger(sk, peer);
 	vl_close_rx(sk);
 	if (!peer)
 		return;
@@ -235,33 +266,106 @@ static int vl_deliver(struct sock *peer, struct sk_buff_head *list,
 	return 0;
 }
 
+/* An skb whose fragments are the user's pages (MSG_ZEROCOPY). */
+static struct sk_buff *vl_alloc_zc_skb(struct sock *sk, struct msghdr *msg,
+				       size_t size, int *err)
+{
+	struct sk_buff *skb = alloc_skb(0, GFP_KERNEL);
+
+	if (!skb) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	/* The pinned pages are charged to the sender until consumed. */
+	skb_set_owner_w(skb, sk);
+	*err = __zerocopy_sg_from_iter(msg, NULL, skb, &msg->msg_iter, size);
+	/* Out of fragment slots: the rest goes in the next skb. */
+	if (*err == -EMSGSIZE && skb->len)
+		*err = 0;
+	if (*err) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	memset(skb->cb, 0, sizeof(skb->cb));
+	return skb;
+}
+
+/* Build skbs for up to @len bytes; *@built says how many were taken. */
+static int vl_build(struct sock *sk, struct msghdr *msg, size_t len, bool zc,
+		    struct sk_buff_head *list, size_t *built)
+{
+	struct sk_buff *skb;
+	int err = 0;
+
+	while (*built < len) {
+		size_t n = min_t(size_t, len - *built, VL_CHUNK);
+
+		skb = zc ? vl_alloc_zc_skb(sk, msg, n, &err) :
+			   vl_alloc_skb(msg, n, &err);
+		if (!skb)
+			break;
+		__skb_queue_tail(list, skb);
+		*built += skb->len;
+	}
+	return err;
+}
+
+/*
+ * Completion tracking of a MSG_ZEROCOPY send. Data that cannot reach the
+ * peer in one go (larger than its buffer) is copied instead, and the
+ * completion says so (SO_EE_CODE_ZEROCOPY_COPIED).
+ */
+static struct ubuf_info *vl_zc_begin(struct sock *sk, struct sock *peer,
+				     struct msghdr *msg, size_t len, bool *zc)
+{
+	struct ubuf_info *uarg;
+
+	*zc = iov_iter_count(&msg->msg_iter) <=
+	      READ_ONCE(vsock_sk(peer)->buffer_size);
+	if (msg->msg_ubuf) {
+		net_zcopy_get(msg->msg_ubuf);
+		return msg->msg_ubuf;
+	}
+	uarg = msg_zerocopy_realloc(sk, len, NULL);
+	if (uarg && !*zc)
+		uarg_to_msgzc(uarg)->zerocopy = 0;
+	return uarg;
+}
+
 static ssize_t vl_enqueue(struct vsock_sock *vsk, struct msghdr *msg,
 			  size_t len)
 {
-	bool seqpacket = sk_vsock(vsk)->sk_type == SOCK_SEQPACKET;
+	struct sock *sk = sk_vsock(vsk);
+	bool seqpacket = sk->sk_type == SOCK_SEQPACKET;
 	struct sock *peer = ((struct vl_sock *)vsk->trans)->peer;
+	struct ubuf_info *uarg = NULL;
 	struct sk_buff_head list;
 	struct sk_buff *skb;
 	size_t built = 0;
-	int err = 0;
+	bool zc = false;
+	int err;
 
 	if (!peer)
 		return -ENOTCONN;
+	if (msg->msg_flags & MSG_ZEROCOPY) {
+		uarg = vl_zc_begin(sk, peer, msg, len, &zc);
+		if (!uarg)
+			return -ENOBUFS;
+	}
 
 	__skb_queue_head_init(&list);
-	while (built < len) {
-		size_t n = min_t(size_t, len - built, VL_CHUNK);
-
-		skb = vl_alloc_skb(msg, n, &err);
-		if (!skb)
-			break;
-		__skb_queue_tail(&list, skb);
-		built += n;
-	}
-	/* A SEQPACKET message goes whole or not at all. */
-	if (err && (seqpacket || !built)) {
+	err = vl_build(sk, msg, len, zc, &list, &built);
+	/* A SEQPACKET message and a zerocopy send go whole or not at all. */
+	if (err && (seqpacket || zc || !built)) {
 		__skb_queue_purge(&list);
-		return err;
+		net_zcopy_put_abort(uarg, true);
+		/* Pinning the user's pages failed: reported as no memory. */
+		return zc ? -ENOMEM : err;
+	}
+	if (uarg) {
+		skb_queue_walk(&list, skb)
+			skb_zcopy_set(skb, uarg, NULL);
+		net_zcopy_put(uarg);
 	}
 	if (seqpacket) {
 		skb = skb_peek_tail(&list);
@@ -434,6 +538,14 @@ static s64 vl_inq(struct vsock_sock *vsk)
 	return n;
 }
 
+/* Parity with the in-kernel family: a receive target of a whole buffer or
+ * more fails with -ENOMEM.
+ */
+static u64 vl_rcvhiwat(struct vsock_sock *vsk)
+{
+	return vsk->buffer_size;
+}
+
 /* Data reaches the peer's queue during send: nothing is ever unsent. */
 static s64 vl_unsent_bytes(struct vsock_sock *vsk)
 {
@@ -459,6 +571,7 @@ static bool vl_seqpacket_allow(u32 remote_cid)
 static const struct vsock_transport vl_transport = {
 	.module = THIS_MODULE,
 	.name = "loopback",
+	.zerocopy = true,
 	.init = vl_init,
 	.destruct = vl_destruct,
 	.release = vl_release,
@@ -473,6 +586,7 @@ static const struct vsock_transport vl_transport = {
 	.has_space = vl_has_space,
 	.inq = vl_inq,
 	.unsent_bytes = vl_unsent_bytes,
+	.rcvhiwat = vl_rcvhiwat,
 	.buffer_size_changed = vl_buffer_size_changed,
 	.dgram_allow = vl_dgram_allow,
 	.dgram_enqueue = vl_dgram_enqueue,

@@ -54,11 +54,11 @@ static int try_queue(struct sock *rx, struct sk_buff *skb)
 	int err = 0;
 
 	spin_lock_bh(&rx->sk_receive_queue.lock);
-	if (rvl->rx_closed || (READ_ONCE(rx->sk_shutdown) & RCV_SHUTDOWN))
+	if (rvl->rx_closed || (READ_ONCE(rx->sk_shutdown) & RCV_SHUTDOWN)) {
 		err = -ECONNREFUSED;
-	else if (rx_full(rx, skb))
+	} else if (rx_full(rx, skb)) {
 		err = -EAGAIN;
-	else {
+	} else {
 		skb_set_owner_r(skb, rx);
 		__skb_queue_tail(&rx->sk_receive_queue, skb);
 	}

@@ -73,8 +73,8 @@ static int set_zerocopy(struct sock *sk, sockptr_t optval,
 		return -EFAULT;
 	if (on < 0 || on > 1)
 		return -EINVAL;
-	/* No transport of ours can do zerocopy; allowed before connect() only. */
-	if (vsock_sk(sk)->transport)
+	/* Before connect() the transport is unknown: connect() checks. */
+	if (vsock_sk(sk)->transport && !vsock_sk(sk)->transport->zerocopy)
 		return -EOPNOTSUPP;
 	sock_valbool_flag(sk, SOCK_ZEROCOPY, on);
 	return 0;

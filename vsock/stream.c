@@ -61,8 +61,8 @@ static int connect_start(struct socket *sock, struct sockaddr *addr,
 	t = vsk->transport;
 	if (!t->stream_allow(remote->svm_cid, remote->svm_port))
 		return -ENETUNREACH;
-	/* None of our transports does zerocopy. */
-	if (sock_flag(sk, SOCK_ZEROCOPY))
+	/* SO_ZEROCOPY set before connect() needs a transport that can. */
+	if (sock_flag(sk, SOCK_ZEROCOPY) && !t->zerocopy)
 		return -EOPNOTSUPP;
 
 	err = vsock_auto_bind(vsk);
@@ -77,7 +77,8 @@ static int connect_start(struct socket *sock, struct sockaddr *addr,
 		sk->sk_state = TCP_CLOSE;
 		return err;
 	}
-	if (sk->sk_state == TCP_SYN_SENT)
+	/* Already up (the transport connected synchronously) or pending. */
+	if (sk->sk_state != TCP_ESTABLISHED)
 		sock->state = SS_CONNECTING;
 	return -EINPROGRESS;
 }
@@ -101,15 +102,23 @@ static int connect_wait(struct sock *sk, int flags, int err)
 	long timeout = vsk->connect_timeout;
 	DEFINE_WAIT(wait);
 
-	while (!connect_done(sk)) {
-		if (flags & O_NONBLOCK) {
+	/*
+	 * Non-blocking: -EINPROGRESS even when the transport finished at
+	 * once, as with the in-kernel family; the result is reported through
+	 * poll() and SO_ERROR.
+	 */
+	if (flags & O_NONBLOCK) {
+		if (!connect_done(sk)) {
 			/* The timeout work owns a reference while queued. */
 			sock_hold(sk);
 			if (mod_delayed_work(system_wq, &vsk->connect_work,
 					     timeout))
 				sock_put(sk);
-			return err;
 		}
+		return err;
+	}
+
+	while (!connect_done(sk)) {
 		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
 		if (!connect_done(sk)) {
 			release_sock(sk);
@@ -310,6 +319,7 @@ struct sock *vsock_create_connected(struct sock *listener,
 	}
 	return child;
 }
+
 VV_EXPORT(vsock_create_connected);
 
 /**
@@ -328,6 +338,7 @@ void vsock_enqueue_accept(struct sock *listener, struct sock *child)
 	sk_acceptq_added(listener);
 	listener->sk_data_ready(listener);
 }
+
 VV_EXPORT(vsock_enqueue_accept);
 
 /**
@@ -349,6 +360,7 @@ void vsock_set_established(struct vsock_sock *vsk)
 	vsock_insert_connected(vsk);
 	sk->sk_state_change(sk);
 }
+
 VV_EXPORT(vsock_set_established);
 
 /**
@@ -372,6 +384,7 @@ void vsock_peer_shutdown(struct vsock_sock *vsk, u32 mode)
 		sock_set_flag(sk, SOCK_DONE);
 	sk->sk_state_change(sk);
 }
+
 VV_EXPORT(vsock_peer_shutdown);
 
 static __poll_t shutdown_bits(const struct sock *sk, u32 peer_shutdown)

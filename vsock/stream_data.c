@@ -70,7 +70,10 @@ static int send_check(struct sock *sk, struct msghdr *msg)
 		return -ENOTCONN;
 	if (!vsock_addr_bound(&vsk->remote_addr))
 		return -EDESTADDRREQ;
-	if (msg->msg_flags & MSG_ZEROCOPY)
+	/* Without SO_ZEROCOPY, MSG_ZEROCOPY is ignored (as for TCP). */
+	if (!sock_flag(sk, SOCK_ZEROCOPY))
+		msg->msg_flags &= ~MSG_ZEROCOPY;
+	else if ((msg->msg_flags & MSG_ZEROCOPY) && !vsk->transport->zerocopy)
 		return -EOPNOTSUPP;
 	return 0;
 }

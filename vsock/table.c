@@ -232,6 +232,7 @@ struct sock *vsock_find_bound_socket(const struct sockaddr_vm *addr)
 {
 	return find_hold(vsock_bound, addr);
 }
+
 VV_EXPORT(vsock_find_bound_socket);
 
 /**
@@ -245,6 +246,7 @@ struct sock *vsock_find_dgram_socket(const struct sockaddr_vm *addr)
 {
 	return find_hold(vsock_dgram_bound, addr);
 }
+
 VV_EXPORT(vsock_find_dgram_socket);
 
 /**
@@ -274,6 +276,7 @@ struct sock *vsock_find_connected_socket(const struct sockaddr_vm *src,
 	spin_unlock_bh(&vsock_table_lock);
 	return sk;
 }
+
 VV_EXPORT(vsock_find_connected_socket);
 
 /**
@@ -292,6 +295,7 @@ void vsock_insert_connected(struct vsock_sock *vsk)
 	list_add(&vsk->connected_node, bucket);
 	spin_unlock_bh(&vsock_table_lock);
 }
+
 VV_EXPORT(vsock_insert_connected);
 
 /**
@@ -312,6 +316,7 @@ void vsock_remove_connected(struct vsock_sock *vsk)
 	if (listed)
 		sock_put(sk_vsock(vsk));
 }
+
 VV_EXPORT(vsock_remove_connected);
 
 /**

@@ -105,6 +105,7 @@ bool vsock_find_cid(u32 cid)
 	mutex_unlock(&vsock_register_mutex);
 	return found;
 }
+
 VV_EXPORT(vsock_find_cid);
 
 /**
@@ -258,12 +259,16 @@ int vsock_core_register(const struct vsock_transport *t, u32 roles)
 	for_each_set_bit(bit, &bits, BITS_PER_LONG)
 		if (*role_slot(BIT(bit)))
 			err = -EBUSY;
-	if (!err)
-		for_each_set_bit(bit, &bits, BITS_PER_LONG)
-			*role_slot(BIT(bit)) = t;
+	for_each_set_bit(bit, &bits, BITS_PER_LONG) {
+		const struct vsock_transport **slot = role_slot(BIT(bit));
+
+		if (!err)
+			*slot = t;
+	}
 	mutex_unlock(&vsock_register_mutex);
 	return err;
 }
+
 VV_EXPORT(vsock_core_register);
 
 /**
@@ -280,9 +285,13 @@ void vsock_core_unregister(const struct vsock_transport *t)
 
 	mutex_lock(&vsock_register_mutex);
 	for (role = VSOCK_TRANSPORT_F_H2G; role & VSOCK_TRANSPORT_F_ALL;
-	     role <<= 1)
-		if (*role_slot(role) == t)
-			*role_slot(role) = NULL;
+	     role <<= 1) {
+		const struct vsock_transport **slot = role_slot(role);
+
+		if (*slot == t)
+			*slot = NULL;
+	}
 	mutex_unlock(&vsock_register_mutex);
 }
+
 VV_EXPORT(vsock_core_unregister);

@@ -111,6 +111,8 @@ struct vsock_dgram_cb {
  * struct vsock_transport - operations of one vsock transport
  * @module: owner; pinned while any socket uses the transport.
  * @name: short name for messages.
+ * @zerocopy: @enqueue honours MSG_ZEROCOPY (SO_ZEROCOPY may be set, and
+ *	completions go to the sender's error queue).
  * @init: attach transport state to a new socket (@psk: listener of a child
  *	being created, else NULL). Return: 0 or -errno.
  * @destruct: free transport state. Context: the socket is being freed; no
@@ -155,6 +157,7 @@ struct vsock_dgram_cb {
 struct vsock_transport {
 	struct module *module;
 	const char *name;
+	bool zerocopy;
 
 	int (*init)(struct vsock_sock *vsk, struct vsock_sock *psk);
 	void (*destruct)(struct vsock_sock *vsk);
