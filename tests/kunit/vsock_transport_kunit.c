@@ -164,3 +164,4 @@ kunit_test_suite(vsock_transport_suite);
 MODULE_DESCRIPTION("KUnit tests for AF_VSOCK transport selection");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+VV_IMPORT_NS();
