@@ -9,9 +9,13 @@
 #
 #   run_vsock_test.sh [--control-port=<port>] [vsock_test args...]
 #
-# Exit status 0 only if the client and the server both succeeded, every
-# case printed "ok", and no case skipped itself ("Test skipped", which
-# vsock_test prints when SIOCOUTQ is missing: loopback must support it).
+# vsock_test stops at its first failing case; this script then starts a
+# new round that skips every case already run, so that one failure does
+# not hide the verdict of the cases after it.
+#
+# Exit status 0 only if every case printed "ok" and none skipped itself
+# ("Test skipped", which vsock_test prints when SIOCOUTQ is missing:
+# loopback must support it).
 
 cport=15432
 case "$1" in
@@ -20,106 +24,136 @@ esac
 
 bin=$(command -v vsock_test) || { echo "vsock_test not found" >&2; exit 1; }
 dir=$(mktemp -d /tmp/vsock_test.XXXXXX)
-limit=600
+trap 'rm -rf "$dir"' EXIT
 
 run() {
 	if command -v timeout >/dev/null 2>&1; then
-		timeout "$limit" "$@"
+		timeout 600 "$@"
 	else
 		"$@"
 	fi
 }
 
-# Same as grep -q "$1" /proc/net/tcp for a listening socket on port $1.
+# True when a TCP socket listens on port $1 (busybox has no ss/netstat -l).
 listening() {
 	hex=$(printf '%04X' "$1")
 	while read -r _ local _ st _; do
 		case "$local:$st" in
 		*:"$hex":0A) return 0 ;;
 		esac
-	done < /proc/net/tcp
+	done </proc/net/tcp
 	return 1
 }
 
-"$bin" --list > "$dir/list" 2>&1
+# round PORT ARGS...: one server/client run; logs in $dir/{client,server}.
+round() {
+	port=$1
+	shift
+	run "$bin" --mode=server --control-port="$port" --peer-cid=1 "$@" \
+		>"$dir/server" 2>&1 &
+	spid=$!
+	i=0
+	while ! listening "$port"; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$spid" 2>/dev/null; then
+			echo "# server did not listen on $port"
+			kill "$spid" 2>/dev/null
+			return 1
+		fi
+		sleep 0.05 2>/dev/null || sleep 1
+	done
+	run "$bin" --mode=client --control-host=127.0.0.1 \
+		--control-port="$port" --peer-cid=1 "$@" >"$dir/client" 2>&1
+	# The server ends on the control socket's EOF; don't wait forever.
+	i=0
+	while kill -0 "$spid" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1 2>/dev/null || sleep 1
+		i=$((i + 1))
+	done
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	return 0
+}
+
+# Print "<id> <ok|skip|fail|none>" per case from this round's client log.
+verdicts() {
+	awk -v n="$ntests" '
+	/^[0-9]+ - / { cur = $1; rec[cur] = $0; next }
+	/^All tests have been executed/ { cur = ""; next }
+	cur != "" { rec[cur] = rec[cur] "\n" $0 }
+	END {
+		for (i = 0; i < n; i++) {
+			r = rec[i]
+			if (r == "")
+				v = "none"
+			else if (r ~ /Test skipped/)
+				v = "fail"
+			else if (r ~ /\.\.\.skipped$/)
+				v = "skip"
+			else if (r ~ /ok$/)
+				v = "ok"
+			else
+				v = "fail"
+			print i, v
+		}
+	}' "$dir/client"
+}
+
+"$bin" --list >"$dir/list" 2>&1
 ntests=$(grep -c '^[0-9]' "$dir/list")
-
-run "$bin" --mode=server --control-port="$cport" --peer-cid=1 "$@" \
-	> "$dir/server" 2>&1 &
-spid=$!
-
-i=0
-while ! listening "$cport"; do
-	i=$((i + 1))
-	if [ $i -gt 200 ] || ! kill -0 "$spid" 2>/dev/null; then
-		echo "KTAP version 1"
-		echo "1..$ntests"
-		echo "# server did not start listening on $cport"
-		sed 's/^/# server: /' "$dir/server"
-		kill "$spid" 2>/dev/null
-		exit 1
-	fi
-	sleep 0.05 2>/dev/null || sleep 1
-done
-
-run "$bin" --mode=client --control-host=127.0.0.1 --control-port="$cport" \
-	--peer-cid=1 "$@" > "$dir/client" 2>&1
-crc=$?
-wait "$spid"
-src=$?
 
 echo "KTAP version 1"
 echo "1..$ntests"
-# One record per "<id> - " header; the verdict is the record's last word.
-awk -v listf="$dir/list" '
-BEGIN {
-	while ((getline l < listf) > 0) {
-		if (l !~ /^[0-9]+\t/)
-			continue
-		split(l, f, "\t")
-		name[f[1]] = f[2]
-		n++
-	}
-}
-/^[0-9]+ - / {
-	cur = $1
-	rec[cur] = $0
-	next
-}
-/^All tests have been executed/ { cur = ""; next }
-cur != "" { rec[cur] = rec[cur] "\n" $0 }
-END {
-	fails = 0
-	for (i = 0; i < n; i++) {
-		t = name[i]
-		gsub(/[^A-Za-z0-9]+/, "_", t)
-		t = i "_" t
-		r = rec[i]
-		if (r ~ /Test skipped/) {
-			print "# " r
-			print "not ok " (i + 1) " " t " # skipped itself on loopback"
-			fails++
-		} else if (r ~ /\.\.\.skipped$/) {
-			print "ok " (i + 1) " " t " # SKIP --skip"
-		} else if (r ~ /ok$/) {
-			print "ok " (i + 1) " " t
-		} else {
-			gsub(/\n/, "\n# ", r)
-			print "# " r
-			print "not ok " (i + 1) " " t
-			fails++
-		}
-	}
-	exit fails ? 1 : 0
-}' "$dir/client"
-arc=$?
 
-if [ $crc -ne 0 ] || [ $src -ne 0 ] || [ $arc -ne 0 ]; then
-	echo "# client exit $crc, server exit $src"
-	sed 's/^/# client: /' "$dir/client" | tail -n 20
-	sed 's/^/# server: /' "$dir/server" | tail -n 20
-	rm -rf "$dir"
-	exit 1
-fi
-rm -rf "$dir"
-exit 0
+autoskip=""
+r=0
+while [ $r -lt "$ntests" ]; do
+	# shellcheck disable=SC2086
+	round $((cport + r)) "$@" $autoskip || break
+	failed=""
+	verdicts >"$dir/verdicts"
+	while read -r id v; do
+		[ -f "$dir/v.$id" ] && continue
+		case "$v" in
+		ok | fail) echo "$v" >"$dir/v.$id" ;;
+		skip) case " $autoskip " in
+		      *" --skip=$id "*) ;;
+		      *) echo skip >"$dir/v.$id" ;;
+		      esac ;;
+		esac
+		if [ "$v" = fail ] && [ -z "$failed" ]; then
+			failed=$id
+			echo "# round $r: case $id failed; client and server said:"
+			awk -v id="$id" '$0 ~ "^" id " - " { p = 1 } p' \
+				"$dir/client" | sed 's/^/# client: /' | head -n 20
+			awk -v id="$id" '$0 ~ "^" id " - " { p = 1 } p' \
+				"$dir/server" | sed 's/^/# server: /' | head -n 20
+		fi
+	done <"$dir/verdicts"
+	[ -n "$failed" ] || break
+	# A case that only printed "Test skipped" did not stop the client.
+	grep -q '^All tests have been executed' "$dir/client" && break
+	autoskip=""
+	i=0
+	while [ $i -le "$failed" ]; do
+		autoskip="$autoskip --skip=$i"
+		i=$((i + 1))
+	done
+	r=$((r + 1))
+done
+
+fails=0
+i=0
+while [ $i -lt "$ntests" ]; do
+	name=$(awk -F '\t' -v id="$i" '$1 == id { print $2 }' "$dir/list" |
+		sed 's/[^A-Za-z0-9][^A-Za-z0-9]*/_/g')
+	v=$(cat "$dir/v.$i" 2>/dev/null)
+	case "$v" in
+	ok) echo "ok $((i + 1)) ${i}_$name" ;;
+	skip) echo "ok $((i + 1)) ${i}_$name # SKIP --skip" ;;
+	fail) echo "not ok $((i + 1)) ${i}_$name"; fails=$((fails + 1)) ;;
+	*) echo "not ok $((i + 1)) ${i}_$name # never ran"; fails=$((fails + 1)) ;;
+	esac
+	i=$((i + 1))
+done
+[ $fails -eq 0 ]
