@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vv_bench - socket micro-benchmarks for AF_UNIX and AF_VSOCK loopback.
+ * sockbench - socket micro-benchmarks for AF_UNIX and AF_VSOCK loopback.
  *
- *   vv_bench [-r RUNS] [-t SECONDS] [-c CID] [-o FILE] [-v] FAMILY [METRIC...]
- *   vv_bench -T UNIX_FILE KERNEL_FILE OURS_FILE
+ *   sockbench [-r RUNS] [-t SECONDS] [-c CID] [-o FILE] [-v] FAMILY [METRIC...]
+ *   sockbench -T UNIX_FILE KERNEL_FILE OURS_FILE
  *
  * FAMILY is "unix" or "vsock"; which vsock implementation is measured is
  * whichever is loaded.  Every metric runs RUNS times (default 5) for
  * SECONDS each (default 1) between two processes over a fresh socket, and
- * the median is reported.  -o appends "<metric> <median>" lines (or
- * "<metric> n/a <reason>") to FILE; -T reads three such files and prints
- * the comparison table.  See Documentation/benchmarks.rst.
+ * the median is printed.  -o appends every sample as "<metric> <value>"
+ * (or "<metric> n/a <reason>") to FILE; -T pools the samples of three such
+ * files, one per family, and prints the comparison table of the medians.
+ * See Documentation/benchmarks.rst.
  */
 #include <errno.h>
 #include <poll.h>
@@ -107,7 +108,7 @@ static int server_socket(int type, struct addr *a)
 
 		un->sun_family = AF_UNIX;
 		n = snprintf(un->sun_path + 1, sizeof(un->sun_path) - 1,
-			     "vv_bench.%d.%u", (int)getpid(), seq++);
+			     "sockbench.%d.%u", (int)getpid(), seq++);
 		a->len = offsetof(struct sockaddr_un, sun_path) + 1 + n;
 	} else {
 		struct sockaddr_vm *vm = (struct sockaddr_vm *)&a->ss;
@@ -492,53 +493,86 @@ static const char *family_name(void)
 }
 
 /* Runs @m opt_runs times; prints and records the median. */
+static double median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * Runs @m opt_runs times and prints the median; every sample also goes to
+ * @out, so that samples taken by several invocations (bench.sh alternates
+ * the families run by run) can be pooled by -T.
+ */
 static int measure(const struct metric *m, FILE *out)
 {
-	double v[MAX_RUNS], sorted[MAX_RUNS], median;
-	int i, err = 0;
+	double v[MAX_RUNS];
+	int i, n, err = 0;
 
-	for (i = 0; i < opt_runs; i++) {
+	printf("%-6s %-10s", family_name(), m->name);
+	for (n = 0; n < opt_runs; n++) {
 		arm_watchdog();
-		v[i] = m->run(m);
+		v[n] = m->run(m);
 		alarm(0);
 		if (timed_out)
 			err = -ETIMEDOUT;
-		else if (v[i] < 0)
-			err = (int)v[i];
+		else if (v[n] < 0)
+			err = (int)v[n];
 		if (err)
 			break;
+		if (out)
+			fprintf(out, "%s %.3f\n", m->name, v[n]);
 	}
 	if (err) {
-		printf("%-6s %-10s n/a (%s)\n", family_name(), m->name,
-		       strerror(-err));
+		printf(" n/a (%s)\n", strerror(-err));
 		if (out)
 			fprintf(out, "%s n/a %s\n", m->name, strerror(-err));
 		return 1;
 	}
-	memcpy(sorted, v, sizeof(v));
-	qsort(sorted, opt_runs, sizeof(sorted[0]), cmp_double);
-	median = sorted[opt_runs / 2];
-	printf("%-6s %-10s %10.1f %-7s (runs:", family_name(), m->name,
-	       median, m->unit);
-	for (i = 0; i < opt_runs; i++)
+	printf(" (runs:");
+	for (i = 0; i < n; i++)
 		printf(" %.1f", v[i]);
-	printf(")\n");
-	if (out)
-		fprintf(out, "%s %.3f\n", m->name, median);
-	fflush(stdout);
+	printf(") median %.1f %s\n", median_of(v, n), m->unit);
 	return 0;
 }
 
 /* --- the comparison table (-T) --- */
 
-#define NR_COLS 3
+#define NR_COLS		3
+#define MAX_SAMPLES	256
 
 struct column {
 	const char *title;
 	char why[128];		/* set when the whole column is unavailable */
-	char val[NR_METRICS][24];	/* number, or "n/a" */
-	double num[NR_METRICS];		/* < 0 when no number */
+	double v[NR_METRICS][MAX_SAMPLES];
+	int n[NR_METRICS];	/* samples of each metric */
+	bool na[NR_METRICS];	/* the metric failed at least once */
+	double med[NR_METRICS];	/* < 0 when there is no number */
+	char val[NR_METRICS][24];
 };
+
+static void fmt(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, v >= 1000 ? "%.0f" : "%.1f", v);
+}
+
+static void add_line(struct column *c, const char *name, const char *rest)
+{
+	size_t i;
+
+	if (!strcmp(name, "unavailable")) {
+		snprintf(c->why, sizeof(c->why), "%s", rest);
+		return;
+	}
+	for (i = 0; i < NR_METRICS; i++) {
+		if (strcmp(name, metrics[i].name))
+			continue;
+		if (!strncmp(rest, "n/a", 3))
+			c->na[i] = true;
+		else if (c->n[i] < MAX_SAMPLES)
+			c->v[i][c->n[i]++] = atof(rest);
+	}
+}
 
 static void load_column(struct column *c, const char *title, const char *path)
 {
@@ -546,43 +580,28 @@ static void load_column(struct column *c, const char *title, const char *path)
 	FILE *f = fopen(path, "r");
 	size_t i;
 
+	memset(c, 0, sizeof(*c));
 	c->title = title;
-	c->why[0] = 0;
-	for (i = 0; i < NR_METRICS; i++) {
-		strcpy(c->val[i], "-");
-		c->num[i] = -1;
-	}
 	if (!f) {
 		snprintf(c->why, sizeof(c->why), "not measured");
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		rest[0] = 0;
-		if (sscanf(line, "%63s %159[^\n]", name, rest) < 1)
-			continue;
-		if (!strcmp(name, "unavailable")) {
-			snprintf(c->why, sizeof(c->why), "%s", rest);
-			continue;
+	} else {
+		while (fgets(line, sizeof(line), f)) {
+			rest[0] = 0;
+			if (sscanf(line, "%63s %159[^\n]", name, rest) >= 1)
+				add_line(c, name, rest);
 		}
-		for (i = 0; i < NR_METRICS; i++) {
-			if (strcmp(name, metrics[i].name))
-				continue;
-			if (!strncmp(rest, "n/a", 3)) {
-				strcpy(c->val[i], "n/a");
-			} else {
-				c->num[i] = atof(rest);
-				snprintf(c->val[i], sizeof(c->val[i]),
-					 c->num[i] >= 1000 ? "%.0f" : "%.1f",
-					 c->num[i]);
-			}
+		fclose(f);
+	}
+	for (i = 0; i < NR_METRICS; i++) {
+		c->med[i] = -1;
+		if (c->n[i]) {
+			c->med[i] = median_of(c->v[i], c->n[i]);
+			fmt(c->val[i], sizeof(c->val[i]), c->med[i]);
+		} else {
+			strcpy(c->val[i], c->na[i] ? "n/a" :
+			       c->why[0] ? "unavail" : "-");
 		}
 	}
-	fclose(f);
-	if (c->why[0])
-		for (i = 0; i < NR_METRICS; i++)
-			if (c->num[i] < 0)
-				strcpy(c->val[i], "unavail");
 }
 
 static void ratio(char *buf, size_t len, double ours, double other)
@@ -593,31 +612,54 @@ static void ratio(char *buf, size_t len, double ours, double other)
 		snprintf(buf, len, "%.2fx", ours / other);
 }
 
+/* Sorted samples: their spread says how far to trust a median. */
+static void spread(char *buf, size_t len, const struct column *c, size_t i)
+{
+	char lo[24], hi[24];
+
+	if (!c->n[i]) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	fmt(lo, sizeof(lo), c->v[i][0]);
+	fmt(hi, sizeof(hi), c->v[i][c->n[i] - 1]);
+	snprintf(buf, len, "%s..%s (%d)", lo, hi, c->n[i]);
+}
+
 static int print_table(char **paths)
 {
 	static const char * const titles[NR_COLS] = {
 		"AF_UNIX", "in-kernel", "ours"
 	};
-	struct column cols[NR_COLS];
-	char r1[16], r2[16];
-	size_t i;
+	static struct column cols[NR_COLS];
+	char r1[16], r2[16], s[NR_COLS][64];
+	size_t i, j;
 
 	for (i = 0; i < NR_COLS; i++)
 		load_column(&cols[i], titles[i], paths[i]);
 
-	printf("%-36s %10s %10s %10s %14s %12s\n", "metric (median)",
+	printf("%-36s %9s %9s %9s %14s %12s\n", "metric (median)",
 	       "AF_UNIX", "in-kernel", "ours", "ours/in-kernel",
 	       "ours/AF_UNIX");
 	for (i = 0; i < NR_METRICS; i++) {
-		ratio(r1, sizeof(r1), cols[2].num[i], cols[1].num[i]);
-		ratio(r2, sizeof(r2), cols[2].num[i], cols[0].num[i]);
-		printf("%-36s %10s %10s %10s %14s %12s\n", metrics[i].label,
+		ratio(r1, sizeof(r1), cols[2].med[i], cols[1].med[i]);
+		ratio(r2, sizeof(r2), cols[2].med[i], cols[0].med[i]);
+		printf("%-36s %9s %9s %9s %14s %12s\n", metrics[i].label,
 		       cols[0].val[i], cols[1].val[i], cols[2].val[i], r1, r2);
 	}
-	printf("ratios: higher is better, except round trips (lower is better)\n");
+	printf("ratios: ours/other; higher is better except for round trips\n");
 	for (i = 0; i < NR_COLS; i++)
 		if (cols[i].why[0])
 			printf("%s: %s\n", cols[i].title, cols[i].why);
+
+	printf("\n%-12s %-22s %-22s %s\n", "min..max (n)",
+	       "AF_UNIX", "in-kernel", "ours");
+	for (i = 0; i < NR_METRICS; i++) {
+		for (j = 0; j < NR_COLS; j++)
+			spread(s[j], sizeof(s[j]), &cols[j], i);
+		printf("%-12s %-22s %-22s %s\n", metrics[i].name, s[0],
+		       s[1], s[2]);
+	}
 	return 0;
 }
 
@@ -626,8 +668,8 @@ static void usage(void)
 	size_t i;
 
 	fprintf(stderr,
-		"usage: vv_bench [-r RUNS] [-t SECONDS] [-c CID] [-o FILE] [-v] unix|vsock [METRIC...]\n"
-		"       vv_bench -T UNIX_FILE KERNEL_FILE OURS_FILE\n"
+		"usage: sockbench [-r RUNS] [-t SECONDS] [-c CID] [-o FILE] [-v] unix|vsock [METRIC...]\n"
+		"       sockbench -T UNIX_FILE KERNEL_FILE OURS_FILE\n"
 		"metrics:");
 	for (i = 0; i < NR_METRICS; i++)
 		fprintf(stderr, " %s", metrics[i].name);
