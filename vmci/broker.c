@@ -41,6 +41,7 @@ struct vmci_qp_entry {
 	bool creator_in;
 	bool attacher_in;
 	struct vmci_queue *q[2];	/* creator's produce, consume */
+	struct vmci_qp_endpoint *ep[2];	/* creator, attacher; for unload */
 };
 
 /* Protects every entry's endpoint state (ids, *_in flags). */
@@ -110,9 +111,11 @@ static int broker_create(struct vmci_handle *handle, u32 peer, u32 flags,
 			 u32 priv_flags, u64 produce_size, u64 consume_size,
 			 u32 context_id, struct vmci_qp_endpoint *ep)
 {
-	struct vmci_qp_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
+	struct vmci_qp_entry *e;
 	int ret;
 
+	lockdep_assert_held(&vmci_qp_broker_lock);
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return VMCI_ERROR_NO_MEM;
 	e->peer = peer;
@@ -137,7 +140,11 @@ static int broker_create(struct vmci_handle *handle, u32 peer, u32 flags,
 		return VMCI_ERROR_NO_MEM;
 	}
 	*handle = e->res.handle;
-	*ep = (struct vmci_qp_endpoint){ e, e->q[0], e->q[1], true };
+	ep->entry = e;
+	ep->produce_q = e->q[0];
+	ep->consume_q = e->q[1];
+	ep->creator = true;
+	e->ep[0] = ep;
 	return VMCI_SUCCESS_QUEUEPAIR_CREATE;
 }
 
@@ -171,14 +178,20 @@ static int broker_attach(struct vmci_qp_entry *e, u32 peer, u32 flags,
 			 u32 priv_flags, u64 produce_size, u64 consume_size,
 			 u32 context_id, struct vmci_qp_endpoint *ep)
 {
-	int ret = broker_check_attach(e, peer, flags, priv_flags, produce_size,
-				      consume_size, context_id);
+	int ret;
 
+	lockdep_assert_held(&vmci_qp_broker_lock);
+	ret = broker_check_attach(e, peer, flags, priv_flags, produce_size,
+				  consume_size, context_id);
 	if (ret < VMCI_SUCCESS)
 		return ret;
 	e->attach_id = context_id;
 	e->attacher_in = true;
-	*ep = (struct vmci_qp_endpoint){ e, e->q[1], e->q[0], false };
+	ep->entry = e;
+	ep->produce_q = e->q[1];
+	ep->consume_q = e->q[0];
+	ep->creator = false;
+	e->ep[1] = ep;
 	broker_notify_peer(true, e->res.handle, context_id, e->create_id);
 	return VMCI_SUCCESS_QUEUEPAIR_ATTACH;
 }
@@ -258,6 +271,32 @@ int vmci_qp_broker_alloc(struct vmci_handle *handle, u32 peer, u32 flags,
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_qp_broker_alloc);
 
+static void broker_release_leaked(struct vmci_resource *res)
+{
+	struct vmci_qp_entry *e = container_of(res, struct vmci_qp_entry, res);
+	int i;
+
+	/* The endpoints' owners are gone: free what they left too. */
+	for (i = 0; i < ARRAY_SIZE(e->ep); i++)
+		if (e->ep[i] && e->ep[i]->release)
+			e->ep[i]->release(e->ep[i]);
+	broker_free(e);
+}
+
+/**
+ * vmci_qp_broker_exit() - free the queue pairs clients leaked
+ *
+ * Context: module exit, process context.
+ */
+void vmci_qp_broker_exit(void)
+{
+	unsigned int n;
+
+	n = vmci_resource_drain(VMCI_RESOURCE_TYPE_QPAIR, broker_release_leaked);
+	if (n)
+		pr_warn("%u queue pairs leaked by clients, freed\n", n);
+}
+
 /**
  * vmci_qp_broker_detach() - leave a brokered queue pair
  * @ep: an endpoint from vmci_qp_broker_alloc(); cleared on return
@@ -273,6 +312,7 @@ void vmci_qp_broker_detach(struct vmci_qp_endpoint *ep)
 	bool last;
 
 	mutex_lock(&vmci_qp_broker_lock);
+	e->ep[!ep->creator] = NULL;
 	if (ep->creator) {
 		e->creator_in = false;
 		me = e->create_id;
@@ -291,6 +331,8 @@ void vmci_qp_broker_detach(struct vmci_qp_endpoint *ep)
 
 	if (last)
 		broker_free(e);
-	memset(ep, 0, sizeof(*ep));
+	ep->entry = NULL;
+	ep->produce_q = NULL;
+	ep->consume_q = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_qp_broker_detach);

@@ -269,8 +269,18 @@ int vmci_datagram_init(void)
 	return vmci_wq ? 0 : -ENOMEM;
 }
 
+static void dg_release_leaked(struct vmci_resource *res)
+{
+	kfree(container_of(res, struct vmci_dg_entry, res));
+}
+
 void vmci_datagram_exit(void)
 {
-	/* Drains what is queued: each item holds an endpoint reference. */
+	unsigned int n;
+
+	/* Runs what is queued: each item holds an endpoint reference. */
 	destroy_workqueue(vmci_wq);
+	n = vmci_resource_drain(VMCI_RESOURCE_TYPE_DATAGRAM, dg_release_leaked);
+	if (n)
+		pr_warn("%u datagram handles leaked by clients, freed\n", n);
 }

@@ -272,8 +272,23 @@ int vmci_doorbell_init(void)
 	return vmci_dbell_local_bitmap ? 0 : -ENOMEM;
 }
 
+static void dbell_release_leaked(struct vmci_resource *res)
+{
+	struct vmci_doorbell *db = container_of(res, struct vmci_doorbell, res);
+
+	RCU_INIT_POINTER(vmci_dbell_slots[db->idx], NULL);
+	synchronize_rcu();
+	cancel_work_sync(&db->work);
+	dbell_free(db);
+}
+
 void vmci_doorbell_exit(void)
 {
+	unsigned int n;
+
+	n = vmci_resource_drain(VMCI_RESOURCE_TYPE_DOORBELL, dbell_release_leaked);
+	if (n)
+		pr_warn("%u doorbells leaked by clients, freed\n", n);
 	kfree(vmci_dbell_local_bitmap);
 	ida_destroy(&vmci_dbell_ida);
 }

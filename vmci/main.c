@@ -4,8 +4,10 @@
  *
  * Order: the delivery workqueue first (everything may defer to it),
  * then doorbells, then the personalities, which make the API usable.
- * Exit is the exact reverse; destroying the workqueue last drains
- * deferred callbacks, which hold their endpoint's reference.
+ * Exit is the exact reverse; destroying the workqueue last runs the
+ * deferred callbacks, which hold their endpoint's reference. Each part's
+ * exit frees what clients leaked (and says so), so an unload leaves
+ * nothing behind even when a client forgot to destroy its handles.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,9 +51,10 @@ static void __exit vmci_exit(void)
 	vmci_guest_exit();
 	vmci_doorbell_exit();
 	vmci_datagram_exit();
+	/* Nothing of the above holds queue pairs or subscriptions. */
+	vmci_qp_broker_exit();
 	vmci_event_exit();
-	if (!vmci_resource_table_empty())
-		pr_warn("resources still registered at unload: a client leaked them\n");
+	WARN_ON_ONCE(!vmci_resource_table_empty());
 }
 
 module_init(vmci_init);

@@ -31,6 +31,12 @@ struct vmci_qp {
 	u32 priv_flags;
 };
 
+/* At unload, for an endpoint its client never detached. */
+static void qp_release_leaked(struct vmci_qp_endpoint *ep)
+{
+	kfree(container_of(ep, struct vmci_qp, ep));
+}
+
 int vmci_qpair_alloc(struct vmci_qp **qpair, struct vmci_handle *handle,
 		     u64 produce_qsize, u64 consume_qsize, u32 peer,
 		     u32 flags, u32 priv_flags)
@@ -49,6 +55,7 @@ int vmci_qpair_alloc(struct vmci_qp **qpair, struct vmci_handle *handle,
 	qp = kzalloc(sizeof(*qp), GFP_KERNEL);
 	if (!qp)
 		return -ENOMEM;
+	qp->ep.release = qp_release_leaked;
 	ret = vmci_qp_broker_alloc(handle, peer, flags, priv_flags,
 				   produce_qsize, consume_qsize, cid, &qp->ep);
 	if (ret < VMCI_SUCCESS) {

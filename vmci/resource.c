@@ -213,6 +213,52 @@ void vmci_resource_put(struct vmci_resource *res)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_resource_put);
 
+static struct vmci_resource *resource_unhash_first(enum vmci_resource_type type)
+{
+	struct vmci_resource *r;
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&vmci_resource_lock, flags);
+	for (i = 0; i < ARRAY_SIZE(vmci_resource_table); i++) {
+		hlist_for_each_entry(r, &vmci_resource_table[i], node) {
+			if (r->type == type) {
+				hlist_del_init_rcu(&r->node);
+				goto out;
+			}
+		}
+	}
+	r = NULL;
+out:
+	spin_unlock_irqrestore(&vmci_resource_lock, flags);
+	return r;
+}
+
+/**
+ * vmci_resource_drain() - release the entries of a type left at unload
+ * @type: the kind of entry
+ * @release: frees one entry's container
+ *
+ * Only for module exit: a client that unloaded without destroying its
+ * handles leaked them. Their references are ignored.
+ *
+ * Return: the number of entries released.
+ * Context: process context, sleeps.
+ */
+unsigned int vmci_resource_drain(enum vmci_resource_type type,
+				 void (*release)(struct vmci_resource *res))
+{
+	struct vmci_resource *r;
+	unsigned int n = 0;
+
+	while ((r = resource_unhash_first(type))) {
+		synchronize_rcu();
+		release(r);
+		n++;
+	}
+	return n;
+}
+
 /**
  * vmci_resource_table_empty() - whether no resource is registered
  *

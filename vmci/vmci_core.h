@@ -87,6 +87,8 @@ struct vmci_resource *vmci_resource_by_handle(struct vmci_handle handle,
 struct vmci_resource *vmci_resource_get(struct vmci_resource *res);
 void vmci_resource_put(struct vmci_resource *res);
 bool vmci_resource_table_empty(void);
+unsigned int vmci_resource_drain(enum vmci_resource_type type,
+				 void (*release)(struct vmci_resource *res));
 
 /* route.c */
 enum vmci_route {
@@ -162,14 +164,18 @@ struct vmci_qp_entry;
  * @produce_q: queue this endpoint writes
  * @consume_q: queue this endpoint reads
  * @creator: this endpoint created the queue pair
+ * @release: set by the endpoint's owner: frees the structure holding
+ *	the endpoint if the owner leaked it (called only at module unload)
  */
 struct vmci_qp_endpoint {
 	struct vmci_qp_entry *entry;
 	struct vmci_queue *produce_q;
 	struct vmci_queue *consume_q;
 	bool creator;
+	void (*release)(struct vmci_qp_endpoint *ep);
 };
 
+void vmci_qp_broker_exit(void);
 bool vmci_qp_sizes_valid(u64 produce_size, u64 consume_size);
 int vmci_qp_broker_alloc(struct vmci_handle *handle, u32 peer, u32 flags,
 			 u32 priv_flags, u64 produce_size, u64 consume_size,
