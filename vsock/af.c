@@ -191,6 +191,7 @@ int vsock_bind_addr(struct vsock_sock *vsk, struct sockaddr_vm *addr)
 	const struct vsock_transport *t;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (vsock_addr_bound(&vsk->local_addr))
 		return -EINVAL;
 	if (addr->svm_cid != VMADDR_CID_ANY && !vsock_find_cid(addr->svm_cid))

@@ -345,6 +345,7 @@ static ssize_t vl_enqueue(struct vsock_sock *vsk, struct msghdr *msg,
 	bool zc = false;
 	int err;
 
+	sock_owned_by_me(sk);
 	if (!peer)
 		return -ENOTCONN;
 	if (msg->msg_flags & MSG_ZEROCOPY) {
@@ -427,7 +428,6 @@ static ssize_t vl_stream_dequeue(struct vsock_sock *vsk, struct msghdr *msg,
 	while (skb && copied < len) {
 		u32 off = VL_CB(skb)->offset;
 		size_t n = min_t(size_t, len - copied, skb->len - off);
-		struct sk_buff *cur = skb;
 
 		if (skb_copy_datagram_msg(skb, off, msg, n)) {
 			if (!copied)
@@ -435,11 +435,15 @@ static ssize_t vl_stream_dequeue(struct vsock_sock *vsk, struct msghdr *msg,
 			break;
 		}
 		copied += n;
-		skb = vl_next(sk, skb);
-		if (!peek && vl_consume(sk, cur, n, false)) {
-			consume_skb(cur);
-			skb = vl_next(sk, NULL);
+		if (peek) {
+			skb = vl_next(sk, skb);
+			continue;
 		}
+		/* Not used up: the caller's buffer is full. */
+		if (!vl_consume(sk, skb, n, false))
+			break;
+		consume_skb(skb);
+		skb = vl_next(sk, NULL);
 	}
 	if (!peek && copied)
 		vl_wake_writer(vsk);
@@ -482,6 +486,8 @@ static ssize_t vl_seqpacket_dequeue(struct vsock_sock *vsk,
 static ssize_t vl_dequeue(struct vsock_sock *vsk, struct msghdr *msg,
 			  size_t len, int flags)
 {
+	/* Only the owner of the socket lock removes skbs from the queue. */
+	sock_owned_by_me(sk_vsock(vsk));
 	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET)
 		return vl_seqpacket_dequeue(vsk, msg, len, flags);
 	return vl_stream_dequeue(vsk, msg, len, flags);

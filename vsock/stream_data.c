@@ -21,23 +21,31 @@ static bool send_shut(struct vsock_sock *vsk)
  * Wait until the transport accepts (part of) @want bytes.
  * Return: bytes that may be queued, or -errno.
  */
+static s64 space_now(struct vsock_sock *vsk, size_t want)
+{
+	struct sock *sk = sk_vsock(vsk);
+
+	if (sk->sk_err)
+		return -sk->sk_err;
+	if (send_shut(vsk))
+		return -EPIPE;
+	return vsk->transport->has_space(vsk, want);
+}
+
 static s64 wait_space(struct sock *sk, size_t want, long *timeout)
 {
 	struct vsock_sock *vsk = vsock_sk(sk);
 	DEFINE_WAIT(wait);
 	s64 space;
 
+	/* Fast path: no wait queue round trip when there is room. */
+	space = space_now(vsk, want);
+	if (space)
+		return space;
+
 	for (;;) {
 		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
-		if (sk->sk_err) {
-			space = -sk->sk_err;
-			break;
-		}
-		if (send_shut(vsk)) {
-			space = -EPIPE;
-			break;
-		}
-		space = vsk->transport->has_space(vsk, want);
+		space = space_now(vsk, want);
 		if (space)
 			break;
 		if (!*timeout) {
@@ -143,6 +151,11 @@ static s64 wait_data(struct sock *sk, long *timeout)
 	struct vsock_sock *vsk = vsock_sk(sk);
 	DEFINE_WAIT(wait);
 	s64 data;
+
+	/* Fast path: data already queued. */
+	data = vsk->transport->has_data(vsk);
+	if (data)
+		return data;
 
 	for (;;) {
 		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
