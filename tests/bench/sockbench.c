@@ -32,20 +32,17 @@
 #define AF_VSOCK 40
 #endif
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_RUNS	32
 #define DGRAM_SIZE	64
 #define DGRAM_IDLE_MS	500
 #define DGRAM_FIRST_S	5
 #define BACKLOG		128
 
-enum metric_kind { HIGHER_BETTER, LOWER_BETTER };
-
 struct metric {
 	const char *name;	/* command line and result file */
 	const char *label;	/* table row */
 	const char *unit;
-	enum metric_kind kind;
-	int type;		/* SOCK_STREAM or SOCK_DGRAM */
 	size_t size;		/* bytes per write */
 	double (*run)(const struct metric *m);
 };
@@ -464,21 +461,21 @@ out:
 }
 
 static const struct metric metrics[] = {
-	{ "stream64k", "stream 64 KiB writes (MB/s)", "MB/s", HIGHER_BETTER,
-	  SOCK_STREAM, 65536, run_stream },
-	{ "stream4k", "stream 4 KiB writes (MB/s)", "MB/s", HIGHER_BETTER,
-	  SOCK_STREAM, 4096, run_stream },
-	{ "rtt1", "round trip 1 B (us, lower=better)", "us", LOWER_BETTER,
-	  SOCK_STREAM, 1, run_rtt },
-	{ "rtt4k", "round trip 4 KiB (us, lower=better)", "us", LOWER_BETTER,
-	  SOCK_STREAM, 4096, run_rtt },
-	{ "connect", "connections/s", "conn/s", HIGHER_BETTER,
-	  SOCK_STREAM, 0, run_connect },
-	{ "dgram", "datagrams/s (64 B)", "dgram/s", HIGHER_BETTER,
-	  SOCK_DGRAM, DGRAM_SIZE, run_dgram },
+	{ "stream64k", "stream 64 KiB writes (MB/s)", "MB/s",
+	  65536, run_stream },
+	{ "stream4k", "stream 4 KiB writes (MB/s)", "MB/s",
+	  4096, run_stream },
+	{ "rtt1", "round trip 1 B (us, lower=better)", "us",
+	  1, run_rtt },
+	{ "rtt4k", "round trip 4 KiB (us, lower=better)", "us",
+	  4096, run_rtt },
+	{ "connect", "connections/s", "conn/s",
+	  0, run_connect },
+	{ "dgram", "datagrams/s (64 B)", "dgram/s",
+	  DGRAM_SIZE, run_dgram },
 };
 
-#define NR_METRICS (sizeof(metrics) / sizeof(metrics[0]))
+#define NR_METRICS ARRAY_SIZE(metrics)
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -492,7 +489,7 @@ static const char *family_name(void)
 	return opt_family == AF_UNIX ? "unix" : "vsock";
 }
 
-/* Runs @m opt_runs times; prints and records the median. */
+/* Sorts @v. */
 static double median_of(double *v, int n)
 {
 	qsort(v, n, sizeof(v[0]), cmp_double);
@@ -663,7 +660,7 @@ static int print_table(char **paths)
 	return 0;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	size_t i;
 
@@ -710,23 +707,23 @@ int main(int argc, char **argv)
 			table = true;
 			break;
 		default:
-			usage();
+			print_usage();
 		}
 	}
 	if (table) {
 		if (argc - optind != NR_COLS)
-			usage();
+			print_usage();
 		return print_table(argv + optind);
 	}
 	if (optind >= argc || opt_runs < 1 || opt_runs > MAX_RUNS ||
 	    opt_secs <= 0)
-		usage();
+		print_usage();
 	if (!strcmp(argv[optind], "unix"))
 		opt_family = AF_UNIX;
 	else if (!strcmp(argv[optind], "vsock"))
 		opt_family = AF_VSOCK;
 	else
-		usage();
+		print_usage();
 	optind++;
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -736,7 +733,7 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[opt], metrics[i].name))
 				break;
 		if (i == NR_METRICS)
-			usage();
+			print_usage();
 	}
 	for (i = 0; i < NR_METRICS; i++) {
 		int j, want = optind >= argc;
