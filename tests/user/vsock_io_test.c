@@ -101,7 +101,7 @@ static void stream_rcvtimeo(void)
 	t0 = ktap_now();
 	CHECK_ERRNO(recv(s, buf, sizeof(buf), 0), EAGAIN);
 	dt = ktap_now() - t0;
-	CHECK(dt > 0.25 && dt < 3.0, "recv waited %.3f s for 0.3 s", dt);
+	CHECK(dt > 0.25 && dt < 5.0, "recv waited %.3f s for 0.3 s", dt);
 	close(c);
 	close(s);
 }
@@ -320,7 +320,7 @@ static void stream_partial_send(void)
 	t0 = ktap_now();
 	CHECK_ERRNO(send(c, buf, len, 0), EAGAIN);
 	dt = ktap_now() - t0;
-	CHECK(dt > 0.25 && dt < 3.0, "send waited %.3f s for 0.3 s", dt);
+	CHECK(dt > 0.25 && dt < 5.0, "send waited %.3f s for 0.3 s", dt);
 	/*
 	 * Drain it all: the blocking send then takes what fits and, when
 	 * SO_SNDTIMEO expires, returns that partial count instead of EAGAIN.
@@ -331,7 +331,7 @@ static void stream_partial_send(void)
 	dt = ktap_now() - t0;
 	CHECK(n2 > 0 && n2 <= VT_BUF_DEFAULT, "second send %zd errno %d", n2,
 	      errno);
-	CHECK(dt > 0.25 && dt < 3.0, "send waited %.3f s for 0.3 s", dt);
+	CHECK(dt > 0.25 && dt < 5.0, "send waited %.3f s for 0.3 s", dt);
 	free(buf);
 	close(c);
 	close(s);

@@ -289,7 +289,7 @@ static void rcvlowat_recv(void)
 	t0 = ktap_now();
 	CHECK_EQ(recv(s, buf, sizeof(buf), 0), 40);
 	dt = ktap_now() - t0;
-	CHECK(dt > 0.25 && dt < 3.0, "recv returned after %.3f s", dt);
+	CHECK(dt > 0.25 && dt < 5.0, "recv returned after %.3f s", dt);
 	close(c);
 	close(s);
 }
@@ -334,13 +334,13 @@ static void linger(void)
 	CHECK_EQ(send(c, "x", 1, 0), 1);
 	vt_wait_bytes(s, 1);
 	dt = timed_close(c);
-	CHECK(dt > 0.8 && dt < 4.0, "close took %.3f s, linger 1 s", dt);
+	CHECK(dt > 0.8 && dt < 5.0, "close took %.3f s, linger 1 s", dt);
 	close(s);
 
 	vt_pair(SOCK_STREAM, &c, &s);
 	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	dt = timed_close(c);
-	CHECK(dt < 0.5, "close took %.3f s, peer had nothing unread", dt);
+	CHECK(dt < 0.7, "close took %.3f s, peer had nothing unread", dt);
 	close(s);
 
 	vt_pair(SOCK_STREAM, &c, &s);
@@ -348,7 +348,7 @@ static void linger(void)
 	close(s);
 	vt_wait_rdhup(c);
 	dt = timed_close(c);
-	CHECK(dt < 0.5, "close took %.3f s after the peer left", dt);
+	CHECK(dt < 0.7, "close took %.3f s after the peer left", dt);
 }
 
 static void zerocopy_option(void)

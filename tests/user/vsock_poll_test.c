@@ -6,12 +6,13 @@
  * is awaited for a bounded time (vt_poll_settle) and then compared whole.
  */
 #include <sys/epoll.h>
+#include <linux/errqueue.h>
 
 #include "vsock_util.h"
 
 #define IN	(POLLIN | POLLRDNORM)
 #define OUT	(POLLOUT | POLLWRNORM)
-#define SETTLE_MS 2000
+#define SETTLE_MS 5000
 
 #define CHECK_POLL(fd, want)						\
 	CHECK_MASK(vt_poll_settle(fd, want, SETTLE_MS), want)
@@ -315,6 +316,41 @@ static void wakeups(void)
 	close(s);
 }
 
+/* A MSG_ZEROCOPY completion waiting in the error queue is POLLERR. */
+static void zerocopy_errqueue(void)
+{
+	static char buf[4096] __attribute__((aligned(4096)));
+	struct sock_extended_err *serr;
+	char cbuf[128], in[4096];
+	struct msghdr msg = {
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int c, s, v = 1;
+
+	vt_pair(SOCK_STREAM, &c, &s);
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_ZEROCOPY, &v, sizeof(v)));
+	CHECK_EQ(send(c, buf, sizeof(buf), MSG_ZEROCOPY), sizeof(buf));
+	vt_recv_all(s, in, sizeof(in));
+	CHECK_POLL(c, POLLERR | OUT);
+	CHECK_EQ(recvmsg(c, &msg, MSG_ERRQUEUE), 0);
+	cm = CMSG_FIRSTHDR(&msg);
+	CHECK(cm, "no cmsg");
+	CHECK_EQ(cm->cmsg_level, SOL_VSOCK);
+	CHECK_EQ(cm->cmsg_type, VSOCK_RECVERR);
+	serr = (struct sock_extended_err *)CMSG_DATA(cm);
+	CHECK_EQ(serr->ee_origin, SO_EE_ORIGIN_ZEROCOPY);
+	CHECK_EQ(serr->ee_errno, 0);
+	/* Completed range [ee_info, ee_data]: the first send is id 0. */
+	CHECK_EQ(serr->ee_info, 0);
+	CHECK_EQ(serr->ee_data, 0);
+	CHECK_POLL_STABLE(c, OUT);
+	CHECK_ERRNO(recvmsg(c, &msg, MSG_ERRQUEUE | MSG_DONTWAIT), EAGAIN);
+	close(c);
+	close(s);
+}
+
 static void dgram(void)
 {
 	int a = vt_dgram_socket_or_skip(), b = vt_dgram_socket_or_skip();
@@ -351,6 +387,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(epoll_level),
 	KTAP_CASE(epoll_edge),
 	KTAP_CASE(wakeups),
+	KTAP_CASE(zerocopy_errqueue),
 	KTAP_CASE(dgram),
 };
 

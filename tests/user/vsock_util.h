@@ -151,10 +151,10 @@ static inline short vt_poll_settle(int fd, short want, int ms)
 	return got;
 }
 
-/* Wait until @fd has at least @bytes queued (peeked), at most 2 s. */
+/* Wait until @fd has at least @bytes queued (peeked), at most 5 s. */
 static inline void vt_wait_bytes(int fd, size_t bytes)
 {
-	double deadline = ktap_now() + 2.0;
+	double deadline = ktap_now() + 5.0;
 	char *buf = malloc(bytes);
 	ssize_t n = 0;
 
@@ -169,13 +169,13 @@ static inline void vt_wait_bytes(int fd, size_t bytes)
 	CHECK(n >= (ssize_t)bytes, "only %zd of %zu bytes arrived", n, bytes);
 }
 
-/* Wait (at most 2 s) until the peer's shutdown/close is visible. */
+/* Wait (at most 5 s) until the peer's shutdown/close is visible. */
 static inline void vt_wait_rdhup(int fd)
 {
-	double deadline = ktap_now() + 2.0;
+	double deadline = ktap_now() + 5.0;
 
 	while (!(vt_poll(fd, POLLRDHUP, 0) & POLLRDHUP)) {
-		CHECK(ktap_now() < deadline, "no POLLRDHUP after 2 s");
+		CHECK(ktap_now() < deadline, "no POLLRDHUP after 5 s");
 		ktap_msleep(1);
 	}
 }
