@@ -11,6 +11,9 @@
 # Environment:
 #   VV_IMPL=kernel       load the in-kernel vsock modules instead of ours
 #                        (tests/guest/kernel-modules.list), to compare
+#   VV_KERNEL=bench      shell mode only: boot the non-debug bench kernel
+#   VV_BENCH_CLOCK=real  bench kernel: multi-threaded TCG on the host clock
+#                        instead of instruction counting (see benchmarks.rst)
 #   VV_TIMEOUT=secs      guest time limit (default 1500)
 #   QEMU=path            QEMU binary (default qemu-system-x86_64)
 #   QEMU_EXTRA="..."     extra QEMU options (e.g. a VMCI device model)
@@ -28,7 +31,8 @@ impl=${VV_IMPL:-ours}
 qemu=${QEMU:-qemu-system-x86_64}
 
 case "$mode" in
-test | run | shell) flavour=debug ;;
+test | run) flavour=debug ;;
+shell) flavour=${VV_KERNEL:-debug} ;;
 bench) flavour=bench ;;
 *) echo "run.sh: unknown mode '$mode'" >&2; exit 2 ;;
 esac
@@ -52,7 +56,7 @@ if [ -f "$tests/user/Makefile" ]; then
 	make -s -C "$tests/user" OUT="$root/usr/bin" KSRC="$ksrc" >&2
 fi
 make -s -C "$tests/demo" OUT="$root/usr/bin" >&2
-if [ "$mode" = bench ] && [ -f "$tests/bench/Makefile" ]; then
+if [[ $mode = bench || $mode = shell ]] && [ -f "$tests/bench/Makefile" ]; then
 	step "building benchmarks"
 	make -s -C "$tests/bench" OUT="$root/usr/bin" KSRC="$ksrc" >&2
 fi
@@ -97,6 +101,10 @@ qargs=(-machine pc -cpu max -smp 2 -m 2G -display none -no-reboot
        -kernel "$kdir/arch/x86/boot/bzImage" -initrd "$out/initramfs.cpio.gz")
 # shellcheck disable=SC2206
 qextra=(${QEMU_EXTRA:-})
+# Guest time counted in instructions: figures a shared host cannot skew.
+if [ "$flavour" = bench ] && [ "${VV_BENCH_CLOCK:-icount}" = icount ]; then
+	qargs+=(-accel "tcg,thread=single" -icount "shift=3,sleep=off")
+fi
 
 case "$mode" in
 shell)
@@ -107,8 +115,9 @@ run)
 	step "booting the guest"
 	timeout "${VV_TIMEOUT:-600}" "$qemu" "${qargs[@]}" "${qextra[@]}" \
 		-append "$append quiet" -serial stdio -serial null </dev/null |
-		tr -d '\r' | sed -n '/^--- /,$p'
-	exit "${PIPESTATUS[0]}"
+		sed -un -e 's/\r$//' -e '/^--- /,$p' | tee "$out/transcript.log"
+	grep -qx 'demo ok' "$out/transcript.log"
+	exit
 	;;
 esac
 

@@ -88,7 +88,7 @@ static int stream_demo(void)
 	printf("  client: sending \"%s\"\n", msg);
 	if (send(fd, msg, strlen(msg), 0) != (ssize_t)strlen(msg))
 		die("send");
-	n = recv(fd, buf, sizeof(buf) - 1, MSG_WAITALL);
+	n = recv(fd, buf, strlen(msg), MSG_WAITALL);
 	if (n < 0)
 		die("recv");
 	buf[n] = '\0';
@@ -153,6 +153,7 @@ int main(void)
 	int fd, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	alarm(60);	/* a demo that hangs is a failed demo */
 	fd = open("/dev/vsock", O_RDONLY);
 	if (fd >= 0 && ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID, &cid) == 0)
 		printf("/dev/vsock: local CID %u\n", cid);
