@@ -51,8 +51,10 @@ build() {
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" || return
 	make -C "$src" O="$out" ARCH=x86_64 olddefconfig || return
 	# Fail early if Kconfig silently dropped an option we depend on.
+	# Only the value that wins (the last fragment setting it) counts.
 	local line
-	for line in $(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=[ym]'); do
+	for line in $(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | tac |
+		      awk -F= '!seen[$1]++' | grep -E '^CONFIG_[A-Z0-9_]+=[ym]'); do
 		grep -qx "$line" "$out/.config" ||
 			{ echo "kernel.sh: $line did not survive olddefconfig"; return 1; }
 	done
