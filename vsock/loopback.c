@@ -38,6 +38,17 @@
 
 static const struct vsock_transport vl_transport;
 
+/*
+ * Has the receiver reached the memory bound (twice its buffer_size of skb
+ * truesize)? Then its writer waits however few bytes are queued, so the
+ * receiver must count as readable even below SO_RCVLOWAT.
+ */
+static bool vl_rx_mem_full(struct vsock_sock *rx)
+{
+	return READ_ONCE(vl_sk(sk_vsock(rx))->rx_truesize) >=
+	       2 * READ_ONCE(rx->buffer_size);
+}
+
 static u32 vl_get_local_cid(void)
 {
 	return VMADDR_CID_LOCAL;
@@ -258,7 +269,8 @@ static int vl_deliver(struct sock *peer, struct sk_buff_head *list,
 	WRITE_ONCE(pvl->rx_truesize, pvl->rx_truesize + truesize);
 	if (eom)
 		WRITE_ONCE(pvl->rx_msgs, pvl->rx_msgs + 1);
-	wake = eom || pvl->rx_bytes >= READ_ONCE(peer->sk_rcvlowat);
+	wake = eom || pvl->rx_bytes >= READ_ONCE(peer->sk_rcvlowat) ||
+	       vl_rx_mem_full(vsock_sk(peer));
 	spin_unlock_bh(&peer->sk_receive_queue.lock);
 
 	if (wake)
@@ -496,10 +508,15 @@ static ssize_t vl_dequeue(struct vsock_sock *vsk, struct msghdr *msg,
 static s64 vl_has_data(struct vsock_sock *vsk)
 {
 	struct vl_sock *vl = vsk->trans;
+	s64 n;
 
 	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET)
 		return READ_ONCE(vl->rx_msgs);
-	return READ_ONCE(vl->rx_bytes);
+	n = READ_ONCE(vl->rx_bytes);
+	/* Many tiny writes: readable now, or the writer never goes on. */
+	if (n && vl_rx_mem_full(vsk))
+		n = max_t(s64, n, READ_ONCE(sk_vsock(vsk)->sk_rcvlowat));
+	return n;
 }
 
 static s64 vl_has_space(struct vsock_sock *vsk, size_t want)
@@ -515,7 +532,7 @@ static s64 vl_has_space(struct vsock_sock *vsk, size_t want)
 	used = READ_ONCE(pvl->rx_bytes);
 	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET && want > buf)
 		return -EMSGSIZE;
-	if (used >= buf || READ_ONCE(pvl->rx_truesize) >= 2 * buf)
+	if (used >= buf || vl_rx_mem_full(vsock_sk(peer)))
 		return 0;
 	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET)
 		return buf - used >= want ? want : 0;
