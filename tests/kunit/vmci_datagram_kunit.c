@@ -36,7 +36,8 @@ static int dg_sink_recv(void *data, struct vmci_datagram *dg)
 	s->last_src = dg->src;
 	if (dg->payload_size >= sizeof(u64))
 		memcpy(&s->last_payload, vmci_dg_payload(dg), sizeof(u64));
-	if (s->block)
+	/* Only a deferred callback may block; never the sender itself. */
+	if (s->block && s->in_worker)
 		wait_for_completion(&s->release);
 	atomic_inc(&s->count);
 	complete(&s->got);
