@@ -491,6 +491,38 @@ static void peer_close_vs_flood(void)
 	race_done(iter);
 }
 
+/*
+ * DGRAM (ours only): recv() with a 1 ms timeout in a loop while datagrams
+ * keep arriving and the socket is closed under it.
+ */
+static void close_vs_dgram_recv(void)
+{
+	unsigned int iter = 0, k;
+	struct sockaddr_vm dst;
+	struct call call;
+	int tx = vt_dgram_socket_or_skip();
+
+	RACE_LOOP(iter) {
+		call.fd = vt_socket(SOCK_DGRAM);
+		CHECK_OK(vt_bind(call.fd, VMADDR_CID_ANY, VMADDR_PORT_ANY));
+		dst = vt_addr(VMADDR_CID_LOCAL, vt_sockname(call.fd).svm_port);
+		vt_set_timeo(call.fd, SO_RCVTIMEO, 1);
+		start(&call, recv_loop_fn);
+		for (k = rnd() % 8; k > 0; k--)
+			sendto(tx, "d", 1, MSG_DONTWAIT, (struct sockaddr *)&dst,
+			       sizeof(dst));
+		jitter(300);
+		close(call.fd);
+		/* Racing the release: may or may not find the socket. */
+		sendto(tx, "d", 1, MSG_DONTWAIT, (struct sockaddr *)&dst,
+		       sizeof(dst));
+		finish(&call);
+		CHECK_RESULT(&call, call.ret == 1, EBADF);
+	}
+	close(tx);
+	race_done(iter);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(close_vs_recv),
 	KTAP_CASE(close_vs_recv_timeout),
@@ -501,6 +533,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(listener_close_vs_incoming),
 	KTAP_CASE(shutdown_vs_recv),
 	KTAP_CASE(peer_close_vs_flood),
+	KTAP_CASE(close_vs_dgram_recv),
 };
 
 int main(void)
