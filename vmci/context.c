@@ -92,16 +92,14 @@ u32 vmci_get_context_id(void)
 		return VMCI_HOST_CONTEXT_ID;
 	return VMCI_INVALID_ID;
 }
-
-VV_EXPORT(vmci_get_context_id);
+EXPORT_SYMBOL_VV(vmci_get_context_id);
 
 bool vmci_is_context_owner(u32 context_id, kuid_t uid)
 {
 	/* Only /dev/vmci creates VM contexts, and it does not exist yet. */
 	return false;
 }
-
-VV_EXPORT(vmci_is_context_owner);
+EXPORT_SYMBOL_VV(vmci_is_context_owner);
 
 u32 vmci_context_get_priv_flags(u32 context_id)
 {
@@ -111,8 +109,7 @@ u32 vmci_context_get_priv_flags(u32 context_id)
 		return VMCI_DEFAULT_PROC_PRIVILEGE_FLAGS;
 	return VMCI_LEAST_PRIVILEGE_FLAGS;
 }
-
-VV_EXPORT(vmci_context_get_priv_flags);
+EXPORT_SYMBOL_VV(vmci_context_get_priv_flags);
 
 /**
  * vmci_deny_interaction() - whether two privilege sets may not talk
@@ -150,5 +147,4 @@ int vmci_register_vsock_callback(vmci_vsock_cb callback)
 	mutex_unlock(&vmci_personality_lock);
 	return ret;
 }
-
-VV_EXPORT(vmci_register_vsock_callback);
+EXPORT_SYMBOL_VV(vmci_register_vsock_callback);

@@ -87,8 +87,7 @@ int vmci_datagram_create_handle_priv(u32 resource_id, u32 flags,
 	*out_handle = entry->res.handle;
 	return 0;
 }
-
-VV_EXPORT(vmci_datagram_create_handle_priv);
+EXPORT_SYMBOL_VV(vmci_datagram_create_handle_priv);
 
 int vmci_datagram_create_handle(u32 resource_id, u32 flags,
 				vmci_datagram_recv_cb recv_cb,
@@ -100,8 +99,7 @@ int vmci_datagram_create_handle(u32 resource_id, u32 flags,
 						recv_cb, client_data,
 						out_handle);
 }
-
-VV_EXPORT(vmci_datagram_create_handle);
+EXPORT_SYMBOL_VV(vmci_datagram_create_handle);
 
 int vmci_datagram_destroy_handle(struct vmci_handle handle)
 {
@@ -113,8 +111,7 @@ int vmci_datagram_destroy_handle(struct vmci_handle handle)
 		kfree(entry);
 	return 0;
 }
-
-VV_EXPORT(vmci_datagram_destroy_handle);
+EXPORT_SYMBOL_VV(vmci_datagram_destroy_handle);
 
 static void dg_delayed_work(struct work_struct *work)
 {
@@ -259,8 +256,7 @@ int vmci_datagram_send(struct vmci_datagram *msg)
 	ret = vmci_datagram_dispatch(VMCI_INVALID_ID, msg, false);
 	return ret < VMCI_SUCCESS ? vmci_status_to_errno(ret) : ret;
 }
-
-VV_EXPORT(vmci_datagram_send);
+EXPORT_SYMBOL_VV(vmci_datagram_send);
 
 int vmci_datagram_init(void)
 {

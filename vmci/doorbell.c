@@ -204,8 +204,7 @@ err_free:
 	dbell_free(db);
 	return vmci_status_to_errno(ret);
 }
-
-VV_EXPORT(vmci_doorbell_create);
+EXPORT_SYMBOL_VV(vmci_doorbell_create);
 
 int vmci_doorbell_destroy(struct vmci_handle handle)
 {
@@ -224,8 +223,7 @@ int vmci_doorbell_destroy(struct vmci_handle handle)
 	dbell_free(db);
 	return 0;
 }
-
-VV_EXPORT(vmci_doorbell_destroy);
+EXPORT_SYMBOL_VV(vmci_doorbell_destroy);
 
 static int dbell_notify_local(struct vmci_handle handle, u32 priv_flags)
 {
@@ -262,8 +260,7 @@ int vmci_doorbell_notify(struct vmci_handle handle, u32 priv_flags)
 		ret = dbell_hypercall(VMCI_DOORBELL_NOTIFY, handle, 0);
 	return vmci_status_to_errno(ret);
 }
-
-VV_EXPORT(vmci_doorbell_notify);
+EXPORT_SYMBOL_VV(vmci_doorbell_notify);
 
 int vmci_doorbell_init(void)
 {

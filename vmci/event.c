@@ -67,8 +67,7 @@ int vmci_event_subscribe(u32 event, vmci_event_cb callback,
 	*subid = s->id;
 	return 0;
 }
-
-VV_EXPORT(vmci_event_subscribe);
+EXPORT_SYMBOL_VV(vmci_event_subscribe);
 
 int vmci_event_unsubscribe(u32 subid)
 {
@@ -87,8 +86,7 @@ int vmci_event_unsubscribe(u32 subid)
 	kfree(s);
 	return 0;
 }
-
-VV_EXPORT(vmci_event_unsubscribe);
+EXPORT_SYMBOL_VV(vmci_event_unsubscribe);
 
 /* Payload bytes each event needs; beyond that, extra bytes are allowed. */
 static size_t event_payload_size(u32 event)

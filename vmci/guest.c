@@ -58,8 +58,7 @@ int vmci_send_datagram(struct vmci_datagram *dg)
 	ret = vmci_guest_send(dg);
 	return ret < VMCI_SUCCESS ? vmci_status_to_errno(ret) : ret;
 }
-
-VV_EXPORT(vmci_send_datagram);
+EXPORT_SYMBOL_VV(vmci_send_datagram);
 
 static void guest_cid_update(u32 sub_id, const struct vmci_event_data *ed,
 			     void *data)

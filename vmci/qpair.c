@@ -71,8 +71,7 @@ int vmci_qpair_alloc(struct vmci_qp **qpair, struct vmci_handle *handle,
 	*qpair = qp;
 	return 0;
 }
-
-VV_EXPORT(vmci_qpair_alloc);
+EXPORT_SYMBOL_VV(vmci_qpair_alloc);
 
 int vmci_qpair_detach(struct vmci_qp **qpair)
 {
@@ -83,8 +82,7 @@ int vmci_qpair_detach(struct vmci_qp **qpair)
 	*qpair = NULL;
 	return 0;
 }
-
-VV_EXPORT(vmci_qpair_detach);
+EXPORT_SYMBOL_VV(vmci_qpair_detach);
 
 static int qp_indexes(const struct vmci_queue *q, const struct vmci_queue *h,
 		      u64 *tail, u64 *head)
@@ -109,8 +107,7 @@ int vmci_qpair_get_produce_indexes(const struct vmci_qp *qpair,
 	return qp_indexes(qpair->ep.produce_q, qpair->ep.consume_q,
 			  producer_tail, consumer_head);
 }
-
-VV_EXPORT(vmci_qpair_get_produce_indexes);
+EXPORT_SYMBOL_VV(vmci_qpair_get_produce_indexes);
 
 int vmci_qpair_get_consume_indexes(const struct vmci_qp *qpair,
 				   u64 *consumer_tail, u64 *producer_head)
@@ -120,8 +117,7 @@ int vmci_qpair_get_consume_indexes(const struct vmci_qp *qpair,
 	return qp_indexes(qpair->ep.consume_q, qpair->ep.produce_q,
 			  consumer_tail, producer_head);
 }
-
-VV_EXPORT(vmci_qpair_get_consume_indexes);
+EXPORT_SYMBOL_VV(vmci_qpair_get_consume_indexes);
 
 static s64 qp_result(s64 ret)
 {
@@ -135,8 +131,7 @@ s64 vmci_qpair_produce_free_space(const struct vmci_qp *qpair)
 	return qp_result(vmci_queue_free_space(qpair->ep.produce_q,
 					       qpair->ep.consume_q));
 }
-
-VV_EXPORT(vmci_qpair_produce_free_space);
+EXPORT_SYMBOL_VV(vmci_qpair_produce_free_space);
 
 s64 vmci_qpair_produce_buf_ready(const struct vmci_qp *qpair)
 {
@@ -146,8 +141,7 @@ s64 vmci_qpair_produce_buf_ready(const struct vmci_qp *qpair)
 	return qp_result(vmci_queue_buf_ready(qpair->ep.produce_q,
 					      qpair->ep.consume_q));
 }
-
-VV_EXPORT(vmci_qpair_produce_buf_ready);
+EXPORT_SYMBOL_VV(vmci_qpair_produce_buf_ready);
 
 s64 vmci_qpair_consume_free_space(const struct vmci_qp *qpair)
 {
@@ -156,8 +150,7 @@ s64 vmci_qpair_consume_free_space(const struct vmci_qp *qpair)
 	return qp_result(vmci_queue_free_space(qpair->ep.consume_q,
 					       qpair->ep.produce_q));
 }
-
-VV_EXPORT(vmci_qpair_consume_free_space);
+EXPORT_SYMBOL_VV(vmci_qpair_consume_free_space);
 
 s64 vmci_qpair_consume_buf_ready(const struct vmci_qp *qpair)
 {
@@ -166,8 +159,7 @@ s64 vmci_qpair_consume_buf_ready(const struct vmci_qp *qpair)
 	return qp_result(vmci_queue_buf_ready(qpair->ep.consume_q,
 					      qpair->ep.produce_q));
 }
-
-VV_EXPORT(vmci_qpair_consume_buf_ready);
+EXPORT_SYMBOL_VV(vmci_qpair_consume_buf_ready);
 
 static ssize_t qp_enqueue(struct vmci_qp *qpair, struct iov_iter *from,
 			  size_t len)
@@ -199,8 +191,7 @@ ssize_t vmci_qpair_enqueue(struct vmci_qp *qpair, const void *buf,
 	iov_iter_kvec(&from, ITER_SOURCE, &kv, 1, buf_size);
 	return qp_enqueue(qpair, &from, buf_size);
 }
-
-VV_EXPORT(vmci_qpair_enqueue);
+EXPORT_SYMBOL_VV(vmci_qpair_enqueue);
 
 static ssize_t qp_dequeue_buf(struct vmci_qp *qpair, void *buf,
 			      size_t buf_size, bool consume)
@@ -219,16 +210,14 @@ ssize_t vmci_qpair_dequeue(struct vmci_qp *qpair, void *buf, size_t buf_size,
 {
 	return qp_dequeue_buf(qpair, buf, buf_size, true);
 }
-
-VV_EXPORT(vmci_qpair_dequeue);
+EXPORT_SYMBOL_VV(vmci_qpair_dequeue);
 
 ssize_t vmci_qpair_peek(struct vmci_qp *qpair, void *buf, size_t buf_size,
 			int mode)
 {
 	return qp_dequeue_buf(qpair, buf, buf_size, false);
 }
-
-VV_EXPORT(vmci_qpair_peek);
+EXPORT_SYMBOL_VV(vmci_qpair_peek);
 
 ssize_t vmci_qpair_enquev(struct vmci_qp *qpair, struct msghdr *msg,
 			  size_t iov_size, int mode)
@@ -237,8 +226,7 @@ ssize_t vmci_qpair_enquev(struct vmci_qp *qpair, struct msghdr *msg,
 		return -EINVAL;
 	return qp_enqueue(qpair, &msg->msg_iter, iov_size);
 }
-
-VV_EXPORT(vmci_qpair_enquev);
+EXPORT_SYMBOL_VV(vmci_qpair_enquev);
 
 ssize_t vmci_qpair_dequev(struct vmci_qp *qpair, struct msghdr *msg,
 			  size_t iov_size, int mode)
@@ -247,8 +235,7 @@ ssize_t vmci_qpair_dequev(struct vmci_qp *qpair, struct msghdr *msg,
 		return -EINVAL;
 	return qp_dequeue(qpair, &msg->msg_iter, iov_size, true);
 }
-
-VV_EXPORT(vmci_qpair_dequev);
+EXPORT_SYMBOL_VV(vmci_qpair_dequev);
 
 ssize_t vmci_qpair_peekv(struct vmci_qp *qpair, struct msghdr *msg,
 			 size_t iov_size, int mode)
@@ -257,5 +244,4 @@ ssize_t vmci_qpair_peekv(struct vmci_qp *qpair, struct msghdr *msg,
 		return -EINVAL;
 	return qp_dequeue(qpair, &msg->msg_iter, iov_size, false);
 }
-
-VV_EXPORT(vmci_qpair_peekv);
+EXPORT_SYMBOL_VV(vmci_qpair_peekv);

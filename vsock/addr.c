@@ -27,8 +27,7 @@ void vsock_addr_init(struct sockaddr_vm *addr, u32 cid, u32 port)
 	addr->svm_cid = cid;
 	addr->svm_port = port;
 }
-
-VV_EXPORT(vsock_addr_init);
+EXPORT_SYMBOL_VV(vsock_addr_init);
 
 /**
  * vsock_addr_validate() - check an address given by user space
@@ -48,8 +47,7 @@ int vsock_addr_validate(const struct sockaddr_vm *addr)
 		return -EINVAL;
 	return 0;
 }
-
-VV_EXPORT(vsock_addr_validate);
+EXPORT_SYMBOL_VV(vsock_addr_validate);
 
 /**
  * vsock_addr_cast() - view a generic socket address as an AF_VSOCK one
@@ -70,8 +68,7 @@ int vsock_addr_cast(struct sockaddr *addr, size_t len,
 		return -EFAULT;
 	return vsock_addr_validate(*out);
 }
-
-VV_EXPORT(vsock_addr_cast);
+EXPORT_SYMBOL_VV(vsock_addr_cast);
 
 /**
  * vsock_addr_bound() - does the address name a port?
@@ -84,8 +81,7 @@ bool vsock_addr_bound(const struct sockaddr_vm *addr)
 {
 	return addr->svm_port != VMADDR_PORT_ANY;
 }
-
-VV_EXPORT(vsock_addr_bound);
+EXPORT_SYMBOL_VV(vsock_addr_bound);
 
 /**
  * vsock_addr_equals() - compare the CID and port of two addresses
@@ -100,5 +96,4 @@ bool vsock_addr_equals(const struct sockaddr_vm *a,
 {
 	return a->svm_cid == b->svm_cid && a->svm_port == b->svm_port;
 }
-
-VV_EXPORT(vsock_addr_equals);
+EXPORT_SYMBOL_VV(vsock_addr_equals);

@@ -319,8 +319,7 @@ struct sock *vsock_create_connected(struct sock *listener,
 	}
 	return child;
 }
-
-VV_EXPORT(vsock_create_connected);
+EXPORT_SYMBOL_VV(vsock_create_connected);
 
 /**
  * vsock_enqueue_accept() - offer a connected child to accept()
@@ -338,8 +337,7 @@ void vsock_enqueue_accept(struct sock *listener, struct sock *child)
 	sk_acceptq_added(listener);
 	listener->sk_data_ready(listener);
 }
-
-VV_EXPORT(vsock_enqueue_accept);
+EXPORT_SYMBOL_VV(vsock_enqueue_accept);
 
 /**
  * vsock_set_established() - a connection is up
@@ -360,8 +358,7 @@ void vsock_set_established(struct vsock_sock *vsk)
 	vsock_insert_connected(vsk);
 	sk->sk_state_change(sk);
 }
-
-VV_EXPORT(vsock_set_established);
+EXPORT_SYMBOL_VV(vsock_set_established);
 
 /**
  * vsock_peer_shutdown() - record a shutdown sent by the peer and wake
@@ -384,8 +381,7 @@ void vsock_peer_shutdown(struct vsock_sock *vsk, u32 mode)
 		sock_set_flag(sk, SOCK_DONE);
 	sk->sk_state_change(sk);
 }
-
-VV_EXPORT(vsock_peer_shutdown);
+EXPORT_SYMBOL_VV(vsock_peer_shutdown);
 
 static __poll_t shutdown_bits(const struct sock *sk, u32 peer_shutdown)
 {

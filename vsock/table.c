@@ -232,8 +232,7 @@ struct sock *vsock_find_bound_socket(const struct sockaddr_vm *addr)
 {
 	return find_hold(vsock_bound, addr);
 }
-
-VV_EXPORT(vsock_find_bound_socket);
+EXPORT_SYMBOL_VV(vsock_find_bound_socket);
 
 /**
  * vsock_find_dgram_socket() - look up a bound DGRAM socket
@@ -246,8 +245,7 @@ struct sock *vsock_find_dgram_socket(const struct sockaddr_vm *addr)
 {
 	return find_hold(vsock_dgram_bound, addr);
 }
-
-VV_EXPORT(vsock_find_dgram_socket);
+EXPORT_SYMBOL_VV(vsock_find_dgram_socket);
 
 /**
  * vsock_find_connected_socket() - look up a connection
@@ -276,8 +274,7 @@ struct sock *vsock_find_connected_socket(const struct sockaddr_vm *src,
 	spin_unlock_bh(&vsock_table_lock);
 	return sk;
 }
-
-VV_EXPORT(vsock_find_connected_socket);
+EXPORT_SYMBOL_VV(vsock_find_connected_socket);
 
 /**
  * vsock_insert_connected() - enter a socket in the connected table
@@ -295,8 +292,7 @@ void vsock_insert_connected(struct vsock_sock *vsk)
 	list_add(&vsk->connected_node, bucket);
 	spin_unlock_bh(&vsock_table_lock);
 }
-
-VV_EXPORT(vsock_insert_connected);
+EXPORT_SYMBOL_VV(vsock_insert_connected);
 
 /**
  * vsock_remove_connected() - take a socket off the connected table
@@ -316,8 +312,7 @@ void vsock_remove_connected(struct vsock_sock *vsk)
 	if (listed)
 		sock_put(sk_vsock(vsk));
 }
-
-VV_EXPORT(vsock_remove_connected);
+EXPORT_SYMBOL_VV(vsock_remove_connected);
 
 /**
  * vsock_table_init() - empty all tables

@@ -105,8 +105,7 @@ bool vsock_find_cid(u32 cid)
 	mutex_unlock(&vsock_register_mutex);
 	return found;
 }
-
-VV_EXPORT(vsock_find_cid);
+EXPORT_SYMBOL_VV(vsock_find_cid);
 
 /**
  * vsock_local_cid() - the CID /dev/vsock reports
@@ -268,8 +267,7 @@ int vsock_core_register(const struct vsock_transport *t, u32 roles)
 	mutex_unlock(&vsock_register_mutex);
 	return err;
 }
-
-VV_EXPORT(vsock_core_register);
+EXPORT_SYMBOL_VV(vsock_core_register);
 
 /**
  * vsock_core_unregister() - withdraw a transport from every role it holds
@@ -293,5 +291,4 @@ void vsock_core_unregister(const struct vsock_transport *t)
 	}
 	mutex_unlock(&vsock_register_mutex);
 }
-
-VV_EXPORT(vsock_core_unregister);
+EXPORT_SYMBOL_VV(vsock_core_unregister);
