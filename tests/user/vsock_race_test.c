@@ -12,7 +12,7 @@
  * Tunables: VV_RACE_SECONDS (per case, default 4; close_vs_recv, the
  * seed's bug, gets three times that and close_vs_recv_timeout twice),
  * VV_RACE_ITERS (per case, default 3000, scaled the same way).  A case
- * that cannot complete VV_RACE_MIN_ITERS (default 20) iterations in its
+ * that cannot complete VV_RACE_MIN_ITERS (default 10) iterations in its
  * time is reported as failed.
  */
 #include <semaphore.h>
@@ -20,7 +20,7 @@
 #include "vsock_util.h"
 
 static double race_seconds = 4;
-static unsigned int race_iters = 3000, race_min_iters = 20;
+static unsigned int race_iters = 3000, race_min_iters = 10;
 
 static void race_config(void)
 {
