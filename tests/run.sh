@@ -18,6 +18,7 @@
 #   QEMU=path            QEMU binary (default qemu-system-x86_64)
 #   QEMU_EXTRA="..."     extra QEMU options (e.g. a VMCI device model)
 #   VV_CACHE=dir         kernel cache (default ~/.cache/vsock-vmci)
+#   VV_OUT=dir           where the guest image and logs go (tests/out/MODE)
 #
 # Host programs named in tests/guest/host-programs.list are copied into the
 # guest with the shared libraries ldd reports for them.
@@ -26,7 +27,7 @@ set -euo pipefail
 mode=${1:-test}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tests=$repo/tests
-out=$tests/out/$mode
+out=${VV_OUT:-$tests/out/$mode}
 impl=${VV_IMPL:-ours}
 qemu=${QEMU:-qemu-system-x86_64}
 
@@ -80,6 +81,8 @@ for ko in "$tests"/kunit/*_kunit.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/opt/vv/kunit/"
 done
 cp -a "$kdir/staging/lib/modules" "$root/lib/"
+# The kernel build may have run before kmod was installed.
+depmod -b "$root" "$kver"
 printf 'VV_MODE=%s\nVV_IMPL=%s\n' "$mode" "$impl" >"$root/etc/vv/env"
 
 # Dynamically linked host programs (socat, ncat, python3, ...).

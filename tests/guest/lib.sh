@@ -16,6 +16,19 @@ block() {
 	return $rc
 }
 
+# retry SECS CMD...: run CMD once a second until it succeeds or SECS pass.
+# The in-kernel family keeps a module reference for up to 8 s after close
+# (VSOCK_CLOSE_TIMEOUT) while a peer still holds data.
+retry() {
+	local left=$1
+	shift
+	until "$@"; do
+		left=$((left - 1))
+		[ $left -gt 0 ] || return 1
+		sleep 1
+	done
+}
+
 # Our modules, or the in-kernel ones when VV_IMPL=kernel (for comparison).
 load_modules() {
 	local m
@@ -34,7 +47,7 @@ unload_modules() {
 	local m
 	if [ "$VV_IMPL" = kernel ]; then
 		for m in $(tac /etc/vv/kernel-modules.list); do
-			block unload "$m" modprobe -r "$m"
+			block unload "$m" retry 10 modprobe -r "$m"
 		done
 		return
 	fi
