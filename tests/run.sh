@@ -97,6 +97,22 @@ if [ -f "$tests/guest/host-programs.list" ]; then
 	done
 fi
 
+# Client tests (tests/clients) in /usr/share/vv-clients; for the python
+# ones, python3 -> python3.11 and the part of its standard library they
+# import (tests/clients/pyfiles.py lists it); for ncat, the OpenSSL legacy
+# provider it loads at start (else it complains on stderr).
+if [ "$mode" = test ] && [ -d "$tests/clients" ]; then
+	mkdir -p "$root/usr/share/vv-clients"
+	cp "$tests"/clients/*.sh "$tests"/clients/*.py "$root/usr/share/vv-clients/"
+	ln -sf python3.11 "$root/usr/bin/python3"
+	{ /usr/bin/python3.11 -I -S "$tests/clients/pyfiles.py" "$tests"/clients/py_*.py
+	  ls /usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so 2>/dev/null || true; } |
+		while read -r f; do
+			mkdir -p "$root${f%/*}"
+			cp -L --preserve=timestamps "$f" "$root$f"
+		done
+fi
+
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 
 append="console=ttyS0 panic=-1"
