@@ -26,7 +26,8 @@ esac
 
 [ -f "$tarball" ] || { echo "kernel.sh: $tarball missing (run tests/deps.sh)" >&2; exit 1; }
 
-key=$( { stat -c %s "$tarball"; cat "${frags[@]}"; } | sha256sum | cut -c1-12)
+# Comments do not change the kernel, so only the option lines count.
+key=$( { stat -c %s "$tarball"; grep -h '^CONFIG_' "${frags[@]}"; } | sha256sum | cut -c1-12)
 out=$cache/kernel-$flavour-$key
 src=$cache/src/linux-source-6.12
 
