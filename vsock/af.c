@@ -33,7 +33,9 @@
  *
  * Lock order (outer first):
  *   socket lock of a connecting socket
- *     -> socket lock of the listener it connects to (SINGLE_DEPTH_NESTING)
+ *     -> socket lock of the listener it connects to (SINGLE_DEPTH_NESTING;
+ *        only a socket in TCP_LISTEN, which never waits for the lock of a
+ *        socket other than its children, so connects cannot deadlock)
  *   socket lock of a listener -> socket lock of a child (SINGLE_DEPTH_NESTING)
  *   any socket lock -> vsock_register_mutex (transport.c)
  *   any socket lock -> vsock_table_lock (table.c, BH-safe spinlock)

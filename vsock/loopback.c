@@ -187,12 +187,18 @@ static int vl_connect(struct vsock_sock *vsk)
 	int err = -ECONNRESET;
 
 	listener = vsock_find_bound_socket(&vsk->remote_addr);
-	if (listener) {
+	/*
+	 * Lock listeners only (the state is rechecked under the lock): a
+	 * listener never waits for another socket's lock, so sockets
+	 * connecting to each other, or one to its own port, cannot deadlock.
+	 */
+	if (listener && READ_ONCE(listener->sk_state) == TCP_LISTEN) {
 		lock_sock_nested(listener, SINGLE_DEPTH_NESTING);
 		err = vl_accept_child(listener, vsk);
 		release_sock(listener);
-		sock_put(listener);
 	}
+	if (listener)
+		sock_put(listener);
 	if (err) {
 		/* What a reset from the peer would report. */
 		sk->sk_state = TCP_CLOSE;

@@ -152,6 +152,15 @@ static void vsock_loopback_connect_not_listening_is_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vsock_connect_local(c, port), -ECONNRESET);
 }
 
+/* Connecting to one's own port must not lock the socket twice. */
+static void vsock_loopback_connect_to_self_is_reset(struct kunit *test)
+{
+	struct socket *c = vsock_new(test, SOCK_STREAM);
+	u32 port = vsock_bind_any(test, c);
+
+	KUNIT_EXPECT_EQ(test, vsock_connect_local(c, port), -ECONNRESET);
+}
+
 static void vsock_loopback_dgram_unbound_is_refused(struct kunit *test)
 {
 	struct socket *r = vsock_new(test, SOCK_DGRAM);
@@ -195,6 +204,7 @@ static struct kunit_case vsock_loopback_cases[] = {
 	KUNIT_CASE(vsock_loopback_peer_close_is_eof),
 	KUNIT_CASE(vsock_loopback_seqpacket_keeps_boundaries),
 	KUNIT_CASE(vsock_loopback_connect_not_listening_is_reset),
+	KUNIT_CASE(vsock_loopback_connect_to_self_is_reset),
 	KUNIT_CASE(vsock_loopback_dgram_unbound_is_refused),
 	KUNIT_CASE(vsock_loopback_tiny_writes_wake_lowat_reader),
 	{}
