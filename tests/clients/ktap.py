@@ -3,7 +3,7 @@
 
 Each test module lists its case functions and calls run(): one KTAP line
 per case, a traceback as diagnostic lines on failure, exit status 1 if any
-case failed.  A case has 60 s (SIGALRM); its helper threads are daemons,
+case failed.  A case has 120 s (SIGALRM); its helper threads are daemons,
 so a stuck one cannot keep the script alive.
 """
 
@@ -115,7 +115,7 @@ class Worker(threading.Thread):
         except BaseException as e:  # reported by result()
             self.exc = e
 
-    def result(self, timeout=30):
+    def result(self, timeout=60):
         self.join(timeout)
         if self.is_alive():
             raise AssertionError(f"{self.fn.__name__} still running "
@@ -135,7 +135,7 @@ def _alarm(signum, frame):
     raise CaseTimeout("case did not finish in time")
 
 
-def run(cases, timeout=60):
+def run(cases, timeout=120):
     signal.signal(signal.SIGALRM, _alarm)
     print("KTAP version 1")
     print(f"1..{len(cases)}", flush=True)
