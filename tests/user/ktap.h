@@ -115,16 +115,16 @@ static inline void ktap_skip(const char *fmt, ...)
 #define CHECK_ERRNO(call, err)						\
 	do {								\
 		long __r;						\
-		int __e;						\
+		int __e, __want = (err);				\
 		errno = 0;						\
 		__r = (long)(call);					\
 		__e = errno;						\
-		if (__r != -1 || __e != (err)) {			\
+		if (__r != -1 || __e != __want) {			\
 			ktap_diag("%s:%d: %s = %ld, errno %d (%s), "	\
 				  "expected -1 errno %d (%s)",		\
 				  __FILE__, __LINE__, #call, __r, __e,	\
 				  __r == -1 ? strerror(__e) : "-",	\
-				  (err), strerror(err));		\
+				  __want, strerror(__want));		\
 			ktap_fail();					\
 		}							\
 	} while (0)

@@ -334,7 +334,7 @@ static void linger(void)
 	CHECK_EQ(send(c, "x", 1, 0), 1);
 	vt_wait_bytes(s, 1);
 	dt = timed_close(c);
-	CHECK(dt > 0.8 && dt < 5.0, "close took %.3f s, linger 1 s", dt);
+	CHECK(dt > 0.8 && dt < 5.0, "close took %.3f s, SO_LINGER 1 s", dt);
 	close(s);
 
 	vt_pair(SOCK_STREAM, &c, &s);
@@ -425,7 +425,7 @@ static void siocinq(void)
 	vt_wait_bytes(s, 7);
 	CHECK_OK(ioctl(s, SIOCINQ, &v));
 	CHECK_EQ(v, 7);
-	CHECK_EQ(recv(s, (char[3]){ 0 }, 3, 0), 3);
+	CHECK_EQ(recv(s, (char[3]) { 0 }, 3, 0), 3);
 	CHECK_OK(ioctl(s, FIONREAD, &v));
 	CHECK_EQ(v, 4);
 out:

@@ -15,14 +15,19 @@
 #define SETTLE_MS 5000
 
 #define CHECK_POLL(fd, want)						\
-	CHECK_MASK(vt_poll_settle(fd, want, SETTLE_MS), want)
+	do {								\
+		short __want = (want);					\
+		CHECK_MASK(vt_poll_settle(fd, __want, SETTLE_MS), __want); \
+	} while (0)
 
 /* The mask must stay @want (nothing more is coming): 100 ms of quiet. */
 #define CHECK_POLL_STABLE(fd, want)					\
 	do {								\
-		CHECK_POLL(fd, want);					\
+		int __fd = (fd);					\
+		short __w = (want);					\
+		CHECK_POLL(__fd, __w);					\
 		ktap_msleep(100);					\
-		CHECK_MASK(vt_poll(fd, VT_POLL_ALL, 0), want);		\
+		CHECK_MASK(vt_poll(__fd, VT_POLL_ALL, 0), __w);		\
 	} while (0)
 
 static void unconnected(void)
@@ -63,7 +68,7 @@ static void connected_idle_and_data(void)
 	CHECK_EQ(send(c, "x", 1, 0), 1);
 	CHECK_POLL_STABLE(s, IN | OUT);
 	CHECK_POLL_STABLE(c, OUT);
-	CHECK_EQ(recv(s, (char[1]){ 0 }, 1, 0), 1);
+	CHECK_EQ(recv(s, (char[1]) { 0 }, 1, 0), 1);
 	CHECK_POLL_STABLE(s, OUT);
 	close(c);
 	close(s);
@@ -143,7 +148,7 @@ static void peer_close(void)
 	CHECK_EQ(send(c, "abc", 3, 0), 3);
 	close(c);
 	CHECK_POLL_STABLE(s, IN | POLLRDHUP | OUT);
-	CHECK_EQ(recv(s, (char[4]){ 0 }, 4, 0), 3);
+	CHECK_EQ(recv(s, (char[4]) { 0 }, 4, 0), 3);
 	CHECK_POLL_STABLE(s, IN | POLLRDHUP | OUT);
 	close(s);
 }
@@ -175,7 +180,7 @@ static void seqpacket(void)
 	CHECK_POLL_STABLE(s, OUT);
 	CHECK_EQ(send(c, "m", 1, 0), 1);
 	CHECK_POLL_STABLE(s, IN | OUT);
-	CHECK_EQ(recv(s, (char[2]){ 0 }, 2, 0), 1);
+	CHECK_EQ(recv(s, (char[2]) { 0 }, 2, 0), 1);
 	CHECK_POLL_STABLE(s, OUT);
 	close(c);
 	CHECK_POLL_STABLE(s, IN | POLLRDHUP | OUT);
@@ -362,7 +367,7 @@ static void dgram(void)
 	dst = vt_addr(VMADDR_CID_LOCAL, vt_sockname(a).svm_port);
 	CHECK_EQ(sendto(b, "d", 1, 0, (struct sockaddr *)&dst, sizeof(dst)), 1);
 	CHECK_POLL_STABLE(a, IN | dout);
-	CHECK_EQ(recv(a, (char[2]){ 0 }, 2, 0), 1);
+	CHECK_EQ(recv(a, (char[2]) { 0 }, 2, 0), 1);
 	CHECK_POLL_STABLE(a, dout);
 	/* An unconnected DGRAM shutdown says ENOTCONN but still applies. */
 	CHECK_ERRNO(shutdown(a, SHUT_RD), ENOTCONN);

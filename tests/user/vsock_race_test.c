@@ -70,7 +70,7 @@ struct call {
 static struct {
 	pthread_t th;
 	sem_t go, ready, done;
-	void *(*fn)(void *);
+	void *(*fn)(void *arg);
 	struct call *call;
 } worker;
 
@@ -141,21 +141,29 @@ static bool err_in(int err, const int *list, size_t n)
 #define CHECK_RESULT(c, okret, ...)					\
 	do {								\
 		static const int __ok[] = { __VA_ARGS__ };		\
+		const struct call *__c = (c);				\
 		CHECK((okret) ||					\
-		      ((c)->ret == -1 &&				\
-		       err_in((c)->err, __ok, ARRAY_SIZE(__ok))),	\
+		      (__c->ret == -1 &&				\
+		       err_in(__c->err, __ok, ARRAY_SIZE(__ok))),	\
 		      "iteration %u: ret %ld errno %d (%s)", iter,	\
-		      (c)->ret, (c)->err, strerror((c)->err));		\
+		      __c->ret, __c->err, strerror(__c->err));		\
 	} while (0)
 
-static double race_t0;
+static double race_t0, race_end;
+static unsigned int race_max;
 
-/* Run the loop body for race_seconds * @weight, at most race_iters times. */
-#define RACE_LOOP_W(iter, weight)					\
-	for (double __end = (race_t0 = ktap_now()) +			\
-			    race_seconds * (weight);			\
-	     iter < race_iters * (weight) && ktap_now() < __end; iter++)
-#define RACE_LOOP(iter) RACE_LOOP_W(iter, 1)
+/* A case's loop runs race_seconds * @weight, at most race_iters * @weight. */
+static void race_begin(unsigned int weight)
+{
+	race_t0 = ktap_now();
+	race_end = race_t0 + race_seconds * weight;
+	race_max = race_iters * weight;
+}
+
+static bool race_more(unsigned int iter)
+{
+	return iter < race_max && ktap_now() < race_end;
+}
 
 static void race_done(unsigned int iter)
 {
@@ -192,7 +200,7 @@ static void close_vs_recv(void)
 	struct call call;
 	int s;
 
-	RACE_LOOP_W(iter, 3) {
+	for (race_begin(3); race_more(iter); iter++) {
 		rpair(SOCK_STREAM, &call.fd, &s);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
 		start(&call, recv_fn);
@@ -231,7 +239,7 @@ static void close_vs_recv_timeout(void)
 	struct call call;
 	int s;
 
-	RACE_LOOP_W(iter, 2) {
+	for (race_begin(2); race_more(iter); iter++) {
 		rpair(iter & 1 ? SOCK_SEQPACKET : SOCK_STREAM, &call.fd, &s);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 1);
 		start(&call, recv_loop_fn);
@@ -264,7 +272,7 @@ static void close_vs_send(void)
 	struct call call;
 	int s;
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		rpair(SOCK_STREAM, &call.fd, &s);
 		while (send(call.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 			;
@@ -304,7 +312,7 @@ static void close_vs_poll(void)
 	struct call call;
 	int s;
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		rpair(SOCK_STREAM, &call.fd, &s);
 		start(&call, poll_fn);
 		jitter(2000);
@@ -339,7 +347,7 @@ static void close_vs_accept(void)
 	struct call call;
 	int c;
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		call.fd = vt_listener(SOCK_STREAM, &call.port, 4);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
 		start(&call, accept_fn);
@@ -377,7 +385,7 @@ static void close_vs_connect(void)
 	l[1] = vt_listener(SOCK_SEQPACKET, &ports[1], 64);
 	vt_set_nonblock(l[0], true);
 	vt_set_nonblock(l[1], true);
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		i = iter & 1;
 		call.fd = vt_socket(i ? SOCK_SEQPACKET : SOCK_STREAM);
 		call.port = ports[i];
@@ -418,7 +426,7 @@ static void listener_close_vs_incoming(void)
 	unsigned int iter = 0;
 	struct call call;
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		int l = vt_listener(SOCK_STREAM, &call.port, 16);
 
 		vt_set_timeo(l, SO_RCVTIMEO, 5000);
@@ -441,7 +449,7 @@ static void shutdown_vs_recv(void)
 	struct call call;
 	int s;
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		rpair(iter & 1 ? SOCK_SEQPACKET : SOCK_STREAM, &call.fd, &s);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
 		start(&call, recv_fn);
@@ -476,7 +484,7 @@ static void peer_close_vs_flood(void)
 	char buf[8192];
 	int s, n;
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		rpair(SOCK_STREAM, &call.fd, &s);
 		vt_set_timeo(call.fd, SO_SNDTIMEO, 5000);
 		vt_set_timeo(s, SO_RCVTIMEO, 5000);
@@ -502,7 +510,7 @@ static void close_vs_dgram_recv(void)
 	struct call call;
 	int tx = vt_dgram_socket_or_skip();
 
-	RACE_LOOP(iter) {
+	for (race_begin(1); race_more(iter); iter++) {
 		call.fd = vt_socket(SOCK_DGRAM);
 		CHECK_OK(vt_bind(call.fd, VMADDR_CID_ANY, VMADDR_PORT_ANY));
 		dst = vt_addr(VMADDR_CID_LOCAL, vt_sockname(call.fd).svm_port);
