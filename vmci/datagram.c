@@ -3,13 +3,16 @@
  * Datagram endpoints and delivery.
  *
  * An endpoint is a resource-table entry with a receive callback. A
- * datagram is delivered by calling that callback with bottom halves
- * disabled (softirq semantics, whatever the sender's context), or, when
- * the endpoint asked for VMCI_FLAG_DG_DELAYED_CB, from vmci_wq in
- * process context, one at a time and in order. Deferred datagrams are
- * copied and counted: at most
- * VMCI_MAX_DELAYED_DG_QUEUE wait at any time, beyond which senders get
- * -ENOBUFS instead of growing the queue without bound.
+ * datagram from the guest device is delivered by calling that callback
+ * with bottom halves disabled (softirq semantics). It is deferred to
+ * vmci_wq (process context, one at a time and in order) when the
+ * endpoint asked for VMCI_FLAG_DG_DELAYED_CB, and always when a host
+ * endpoint sends to a host endpoint: the sender may hold locks its own
+ * callbacks take (vsock replies from a receive callback with the socket
+ * spinlock held), so running the receiver's callback inside the send
+ * would recurse into those locks. Deferred datagrams are copied and
+ * counted: at most VMCI_MAX_DELAYED_DG_QUEUE wait at any time, beyond
+ * which senders get -ENOBUFS instead of growing the queue without bound.
  *
  * A pending deferred datagram holds a reference to its endpoint, so
  * vmci_datagram_destroy_handle() (which waits for all references)
@@ -147,11 +150,12 @@ static int dg_queue_delayed(struct vmci_dg_entry *entry,
 	return VMCI_SUCCESS;
 }
 
-/* Hand @dg to @entry's callback, now or deferred. */
-static int dg_deliver(struct vmci_dg_entry *entry, struct vmci_datagram *dg)
+/* Hand @dg to @entry's callback, now or (@defer) from vmci_wq. */
+static int dg_deliver(struct vmci_dg_entry *entry, struct vmci_datagram *dg,
+		      bool defer)
 {
 	/* A callback must not run with interrupts off: defer it. */
-	if (entry->run_delayed || in_hardirq() || irqs_disabled())
+	if (defer || entry->run_delayed || in_hardirq() || irqs_disabled())
 		return dg_queue_delayed(entry, dg);
 
 	local_bh_disable();
@@ -194,7 +198,8 @@ static int dg_dispatch_as_host(struct vmci_datagram *dg)
 	if (vmci_deny_interaction(dg_src_priv_flags(dg->src), entry->priv_flags))
 		ret = VMCI_ERROR_NO_ACCESS;
 	else
-		ret = dg_deliver(entry, dg);
+		ret = dg_deliver(entry, dg,
+				 dg->src.context == VMCI_HOST_CONTEXT_ID);
 	vmci_resource_put(&entry->res);
 	return ret;
 }
@@ -242,7 +247,7 @@ int vmci_datagram_deliver_guest(struct vmci_datagram *dg)
 
 	if (!entry)
 		return VMCI_ERROR_INVALID_RESOURCE;
-	ret = dg_deliver(entry, dg);
+	ret = dg_deliver(entry, dg, false);
 	vmci_resource_put(&entry->res);
 	return ret;
 }

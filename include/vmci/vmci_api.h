@@ -27,11 +27,12 @@ struct msghdr;
  *	what it keeps. msg->payload_size was checked against the size of
  *	the buffer holding it.
  *
- * Context: bottom halves disabled (softirq rules) unless the handle was
- * created with VMCI_FLAG_DG_DELAYED_CB: then process context, may
- * sleep, but must not destroy a datagram handle or doorbell, because
- * deferred callbacks run one at a time, in order, and destroying waits
- * for those queued behind.
+ * Context: bottom halves disabled (softirq rules) for datagrams from the
+ * guest device. Process context, may sleep, for handles created with
+ * VMCI_FLAG_DG_DELAYED_CB and for every datagram a host endpoint sends
+ * to a host endpoint; such deferred callbacks run one at a time, in
+ * order, so they must not destroy a datagram handle or doorbell
+ * (destroying waits for the callbacks queued behind).
  * Return: 0 or a negative errno; ignored by the core except for
  * statistics.
  */
@@ -136,9 +137,9 @@ int vmci_datagram_destroy_handle(struct vmci_handle handle);
  * header; -EMSGSIZE above VMCI_MAX_DG_SIZE; -EHOSTUNREACH if no such
  * destination; -EPERM if privileges forbid it; -ENOBUFS if the deferred
  * delivery queue is full; -ENODEV if no route exists.
- * Context: process or softirq context; delivery to a non-delayed local
- * handle runs its callback before this returns, with bottom halves
- * disabled, so the caller must not hold a lock that callback takes.
+ * Context: process or softirq context. The receiver's callback never
+ * runs inside this call (a local receiver gets a deferred copy), so the
+ * caller may hold locks that callback takes.
  */
 int vmci_datagram_send(struct vmci_datagram *msg);
 

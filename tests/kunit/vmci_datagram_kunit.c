@@ -23,6 +23,7 @@ struct dg_sink {
 	bool block;
 	bool in_bh;
 	bool in_worker;
+	struct task_struct *task;
 	u64 last_payload;
 	struct vmci_handle last_src;
 };
@@ -33,6 +34,7 @@ static int dg_sink_recv(void *data, struct vmci_datagram *dg)
 
 	s->in_bh = in_softirq();
 	s->in_worker = in_task() && (current->flags & PF_WQ_WORKER);
+	s->task = current;
 	s->last_src = dg->src;
 	if (dg->payload_size >= sizeof(u64))
 		memcpy(&s->last_payload, vmci_dg_payload(dg), sizeof(u64));
@@ -99,7 +101,7 @@ static void vmci_get_context_id_is_host(struct kunit *test)
 			VMCI_PRIVILEGE_FLAG_RESTRICTED);
 }
 
-static void vmci_datagram_send_local_runs_in_bh(struct kunit *test)
+static void vmci_datagram_send_host_to_host_is_deferred(struct kunit *test)
 {
 	struct dg_sink *s;
 
@@ -108,9 +110,14 @@ static void vmci_datagram_send_local_runs_in_bh(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->handle.context, VMCI_HOST_CONTEXT_ID);
 	KUNIT_EXPECT_EQ(test, dg_send(s->handle, VMCI_ANON_SRC_HANDLE, 0xabc),
 			sizeof(struct dg_msg));
-	/* Non-delayed delivery is synchronous. */
-	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), 1);
-	KUNIT_EXPECT_TRUE(test, s->in_bh);
+	/*
+	 * Never inside the send, even without DELAYED_CB: the sender may
+	 * hold locks the receiver's callback takes.
+	 */
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s->got, 10 * HZ), 0);
+	KUNIT_EXPECT_PTR_NE(test, s->task, current);
+	KUNIT_EXPECT_TRUE(test, s->in_worker);
+	KUNIT_EXPECT_FALSE(test, s->in_bh);
 	KUNIT_EXPECT_EQ(test, s->last_payload, 0xabc);
 	/* An anonymous source is stamped with the host context. */
 	KUNIT_EXPECT_EQ(test, s->last_src.context, VMCI_HOST_CONTEXT_ID);
@@ -139,6 +146,7 @@ static void vmci_datagram_create_handle_anycid_matches_host(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->handle.resource, 4000);
 	KUNIT_EXPECT_EQ(test, dg_send(vmci_make_handle(VMCI_HOST_CONTEXT_ID, 4000),
 				      VMCI_ANON_SRC_HANDLE, 1), sizeof(struct dg_msg));
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&s->got, 10 * HZ), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), 1);
 }
 
@@ -283,6 +291,7 @@ static void vmci_datagram_send_restricted_needs_trusted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dg_send(plain->handle, restricted->handle, 0), -EPERM);
 	KUNIT_EXPECT_EQ(test, dg_send(restricted->handle, trusted->handle, 0),
 			sizeof(struct dg_msg));
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&restricted->got, 10 * HZ), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&restricted->count), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&plain->count), 0);
 }
@@ -341,7 +350,7 @@ static void vmci_datagram_destroy_handle_waits_for_delayed(struct kunit *test)
 
 static struct kunit_case vmci_datagram_cases[] = {
 	KUNIT_CASE(vmci_get_context_id_is_host),
-	KUNIT_CASE(vmci_datagram_send_local_runs_in_bh),
+	KUNIT_CASE(vmci_datagram_send_host_to_host_is_deferred),
 	KUNIT_CASE(vmci_datagram_send_delayed_runs_in_worker),
 	KUNIT_CASE(vmci_datagram_create_handle_anycid_matches_host),
 	KUNIT_CASE(vmci_datagram_create_handle_rejects_bad_args),
