@@ -65,6 +65,12 @@ static void guest_cid_update(u32 sub_id, const struct vmci_event_data *ed,
 {
 	const struct vmci_event_payld_ctx *p = vmci_event_data_const_payload(ed);
 
+	/* The payload comes from the device: a reserved ID would strand us. */
+	if (!vmci_context_is_vm(p->context_id)) {
+		pr_warn_ratelimited("ignoring context ID update to %u\n",
+				    p->context_id);
+		return;
+	}
 	vmci_guest_set_context_id(p->context_id);
 }
 

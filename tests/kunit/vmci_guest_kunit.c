@@ -205,6 +205,26 @@ static void vmci_guest_receive_ctx_update_changes_cid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmci_get_context_id(), 88);
 }
 
+static void vmci_guest_receive_ctx_update_to_reserved_id_is_ignored(struct kunit *test)
+{
+	const u32 bad[] = { VMCI_HYPERVISOR_CONTEXT_ID, VMCI_WELL_KNOWN_CONTEXT_ID,
+			    VMCI_HOST_CONTEXT_ID, VMCI_INVALID_ID };
+	struct vmci_event_ctx ev = {
+		.msg.hdr.dst = { FAKE_CID, VMCI_EVENT_HANDLER },
+		.msg.hdr.src = { VMCI_HYPERVISOR_CONTEXT_ID, VMCI_CONTEXT_RESOURCE_ID },
+		.msg.hdr.payload_size = sizeof(ev) - sizeof(ev.msg.hdr),
+		.msg.event_data.event = VMCI_EVENT_CTX_ID_UPDATE,
+	};
+	int i;
+
+	fake_attach(test);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ev.payload.context_id = bad[i];
+		vmci_guest_receive(&ev.msg.hdr, sizeof(ev));
+		KUNIT_EXPECT_EQ(test, vmci_get_context_id(), FAKE_CID);
+	}
+}
+
 static void guest_db_cb(void *data)
 {
 	(*(int *)data)++;
@@ -309,6 +329,7 @@ static struct kunit_case vmci_guest_cases[] = {
 	KUNIT_CASE(vmci_datagram_send_to_host_goes_down),
 	KUNIT_CASE(vmci_guest_receive_delivers_and_validates),
 	KUNIT_CASE(vmci_guest_receive_ctx_update_changes_cid),
+	KUNIT_CASE(vmci_guest_receive_ctx_update_to_reserved_id_is_ignored),
 	KUNIT_CASE(vmci_guest_doorbell_links_and_rings_by_bitmap),
 	KUNIT_CASE(vmci_guest_doorbell_link_failure_fails_create),
 	KUNIT_CASE(vmci_qpair_alloc_guest_remote_not_yet),
