@@ -144,8 +144,13 @@ int vmci_guest_receive(struct vmci_datagram *dg, size_t len)
 		return -EINVAL;
 	}
 	if (dg->src.context == VMCI_HYPERVISOR_CONTEXT_ID &&
-	    dg->dst.resource == VMCI_EVENT_HANDLER)
-		return vmci_status_to_errno(vmci_event_dispatch(dg));
+	    dg->dst.resource == VMCI_EVENT_HANDLER) {
+		int ret = vmci_event_dispatch(dg);
+
+		if (ret < VMCI_SUCCESS)
+			pr_warn_ratelimited("dropping malformed event from the device\n");
+		return vmci_status_to_errno(ret);
+	}
 	return vmci_status_to_errno(vmci_datagram_deliver_guest(dg));
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_guest_receive);

@@ -54,8 +54,11 @@
  */
 s64 vmci_ring_free_space(u64 tail, u64 head, u64 size)
 {
-	if (tail >= size || head >= size)
+	if (tail >= size || head >= size) {
+		pr_warn_ratelimited("queue offsets %llu/%llu out of range %llu\n",
+				    tail, head, size);
 		return VMCI_ERROR_INVALID_SIZE;
+	}
 	if (tail >= head)
 		return size - (tail - head) - 1;
 	return head - tail - 1;
