@@ -2,11 +2,12 @@
 /*
  * The queue-pair kernel API: endpoints, and the ring operations on them.
  *
- * An endpoint is what vmci_qpair_alloc() returns: a broker attachment
- * plus the sizes. The ring operations are lockless (see queue.c): at
- * most one enqueuer and one dequeuer per endpoint at a time, which the
- * caller guarantees (vsock holds the socket lock), while the size
- * queries may run anywhere, concurrently with both.
+ * An endpoint is what vmci_qpair_alloc() returns: a broker attachment,
+ * which holds both queues (and so their sizes). The ring operations are
+ * lockless (see queue.c): at most one enqueuer and one dequeuer per
+ * endpoint at a time, which the caller guarantees (vsock holds the
+ * socket lock), while the size queries may run anywhere, concurrently
+ * with both.
  *
  * Queue pairs with a peer outside this kernel go through the broker on
  * the host; in a guest they need the QUEUEPAIR_ALLOC hypercall with the
@@ -22,13 +23,7 @@
 #include "vmci_core.h"
 
 struct vmci_qp {
-	struct vmci_handle handle;
 	struct vmci_qp_endpoint ep;
-	u64 produce_q_size;
-	u64 consume_q_size;
-	u32 peer;
-	u32 flags;
-	u32 priv_flags;
 };
 
 /* At unload, for an endpoint its client never detached. */
@@ -62,12 +57,6 @@ int vmci_qpair_alloc(struct vmci_qp **qpair, struct vmci_handle *handle,
 		kfree(qp);
 		return vmci_status_to_errno(ret);
 	}
-	qp->handle = *handle;
-	qp->produce_q_size = produce_qsize;
-	qp->consume_q_size = consume_qsize;
-	qp->peer = peer;
-	qp->flags = flags;
-	qp->priv_flags = priv_flags;
 	*qpair = qp;
 	return 0;
 }
