@@ -16,10 +16,11 @@
  *   vmci_event_lock       (event.c, mutex; never held while delivering)
  *   vmci_resource_lock    (resource.c, spinlock, innermost)
  *
- * Delivery paths (datagram and doorbell callbacks, event subscribers)
- * run under rcu_read_lock() or with a resource reference and hold none
- * of the locks above, so callbacks may create and destroy handles in
- * process context (delayed callbacks) but never their own.
+ * Datagram and doorbell callbacks run under rcu_read_lock() or with a
+ * resource reference and hold none of the locks above, so delayed
+ * callbacks may create and destroy other handles, never their own.
+ * Event subscribers run under rcu_read_lock(), and for queue-pair
+ * events with vmci_qp_broker_lock held: they must not sleep.
  */
 #ifndef _VMCI_CORE_H
 #define _VMCI_CORE_H
