@@ -84,9 +84,13 @@ static u32 resource_find_free_id(u32 cid, enum vmci_resource_type type)
  * @handle: wanted handle; a resource ID of VMCI_INVALID_ID asks for a
  *	free one
  *
+ * Resource IDs up to VMCI_RESERVED_RESOURCE_ID_MAX are never handed out
+ * but may be asked for: well-known endpoints (vsock's control handle is
+ * resource 1) live there.
+ *
  * Return: VMCI_SUCCESS, with res->handle set; VMCI_ERROR_ALREADY_EXISTS
  * if @handle collides; VMCI_ERROR_NO_HANDLE if no ID is free;
- * VMCI_ERROR_INVALID_ARGS for a reserved or invalid resource ID.
+ * VMCI_ERROR_INVALID_ARGS for VMCI_RESOURCE_TYPE_ANY.
  * Context: any context.
  */
 int vmci_resource_add(struct vmci_resource *res, enum vmci_resource_type type,

@@ -412,8 +412,9 @@ ssize_t vmci_qpair_peek(struct vmci_qp *qpair, void *buf, size_t buf_size,
  * @iov_size: bytes wanted
  * @mode: reserved, 0
  *
- * Return: bytes copied; -EAGAIN if full; -EFAULT if nothing could be
- * copied from user memory; -EINVAL.
+ * Return: bytes copied; -EAGAIN if full; -EINVAL for bad arguments,
+ * corrupt offsets, or when nothing could be copied (a fault in user
+ * memory).
  * Context: process context when the iterator holds user memory.
  */
 ssize_t vmci_qpair_enquev(struct vmci_qp *qpair, struct msghdr *msg,
@@ -426,7 +427,8 @@ ssize_t vmci_qpair_enquev(struct vmci_qp *qpair, struct msghdr *msg,
  * @iov_size: bytes wanted
  * @mode: reserved, 0
  *
- * Return: bytes copied; -EAGAIN if empty; -EFAULT; -EINVAL.
+ * Return: bytes copied; -EAGAIN if empty; -EINVAL as for
+ * vmci_qpair_enquev().
  * Context: as vmci_qpair_enquev().
  */
 ssize_t vmci_qpair_dequev(struct vmci_qp *qpair, struct msghdr *msg,

@@ -150,6 +150,20 @@ static void vmci_datagram_create_handle_anycid_matches_host(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), 1);
 }
 
+static void vmci_datagram_create_handle_reserved_rid_on_request(struct kunit *test)
+{
+	struct dg_sink *s;
+
+	dg_suite_check(test);
+	/* vsock's control endpoint: any context, resource 1. */
+	s = dg_sink_new(test, 1, VMCI_FLAG_ANYCID_DG_HND, 0);
+	KUNIT_EXPECT_EQ(test, s->handle.resource, 1);
+	KUNIT_EXPECT_EQ(test, dg_send(vmci_make_handle(VMCI_HOST_CONTEXT_ID, 1),
+				      VMCI_ANON_SRC_HANDLE, 2), sizeof(struct dg_msg));
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&s->got, 10 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, s->last_payload, 2);
+}
+
 static void vmci_datagram_create_handle_rejects_bad_args(struct kunit *test)
 {
 	struct vmci_handle h;
@@ -353,6 +367,7 @@ static struct kunit_case vmci_datagram_cases[] = {
 	KUNIT_CASE(vmci_datagram_send_host_to_host_is_deferred),
 	KUNIT_CASE(vmci_datagram_send_delayed_runs_in_worker),
 	KUNIT_CASE(vmci_datagram_create_handle_anycid_matches_host),
+	KUNIT_CASE(vmci_datagram_create_handle_reserved_rid_on_request),
 	KUNIT_CASE(vmci_datagram_create_handle_rejects_bad_args),
 	KUNIT_CASE(vmci_datagram_create_handle_duplicate_is_eaddrinuse),
 	KUNIT_CASE(vmci_datagram_destroy_handle_unknown_is_enoent),
