@@ -23,8 +23,6 @@
 #define EXPORT_SYMBOL_VV(sym)	EXPORT_SYMBOL_NS_GPL(sym, VSOCK_VMCI_OOT)
 #define VV_IMPORT_NS()		MODULE_IMPORT_NS(VSOCK_VMCI_OOT)
 #endif
-/* Old spelling, kept until the last user is converted. */
-#define VV_EXPORT(sym)		EXPORT_SYMBOL_VV(sym)
 
 /* <kunit/visibility.h> appeared in 6.2. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
