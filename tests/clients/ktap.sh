@@ -7,6 +7,7 @@
 #   expect NAME CMD...      ok if CMD succeeds
 #   t CMD...                CMD with a 60 s limit; hung RC: it timed out
 #   wait_log FILE REGEX     wait (30 s) until a listener logged that it listens
+#   kill_while_connecting PID CMD...  kill a listener while clients connect
 #   finish                  exit status: 0 if no case failed
 
 n=0
@@ -75,5 +76,47 @@ same() {
 
 # Pseudo-random, incompressible test data: SIZE_KIB KiB into FILE.
 mkdata() { dd if=/dev/urandom of="$2" bs=1024 count="$1" 2>/dev/null; }
+
+# kill_while_connecting PID CMD...: three shells each run CMD four times,
+# with a line "c<k>-<i>" on its stdin, while the listener PID is killed
+# with SIGKILL once the first echo came back. Each try's outcome (echo,
+# error, empty, or "bad ...") lands in $dir/k0..k2; the tally is printed
+# as diagnostics.
+kill_while_connecting() {
+	victim=$1
+	shift
+	pids=
+	k=0
+	while [ $k -lt 3 ]; do
+		(
+			i=0
+			while [ $i -lt 4 ]; do
+				r=$(echo "c$k-$i" | t "$@" 2>/dev/null)
+				rc=$?
+				if hung $rc || { [ -n "$r" ] && [ "$r" != "c$k-$i" ]; }; then
+					echo "bad c$k-$i rc=$rc '$r'"
+				elif [ -n "$r" ]; then
+					echo echo
+				elif [ $rc -ne 0 ]; then
+					echo error
+				else
+					echo empty
+				fi
+				i=$((i + 1))
+			done
+		) >"$dir/k$k" &
+		pids="$pids $!"
+		k=$((k + 1))
+	done
+	i=0
+	while [ $i -lt 200 ] && ! grep -q echo "$dir"/k[0-2]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$victim"
+	# shellcheck disable=SC2086 # one word per pid
+	wait $pids
+	cat "$dir"/k[0-2] | sort | uniq -c | sed 's/^/# /'
+}
 
 finish() { [ $fails -eq 0 ]; }

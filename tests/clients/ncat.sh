@@ -128,38 +128,7 @@ fi
 # 7. Kill -9 the echo listener while clients connect, once the first echo
 # came back: no client hangs or gets foreign data; then the port is
 # refused, and free for a new listener.
-pids=
-k=0
-while [ $k -lt 3 ]; do
-	(
-		i=0
-		while [ $i -lt 4 ]; do
-			r=$(echo "c$k-$i" | t ncat --vsock --no-shutdown 1 5204 2>/dev/null)
-			rc=$?
-			if hung $rc || { [ -n "$r" ] && [ "$r" != "c$k-$i" ]; }; then
-				echo "bad c$k-$i rc=$rc '$r'"
-			elif [ -n "$r" ]; then
-				echo echo
-			elif [ $rc -ne 0 ]; then
-				echo error
-			else
-				echo empty
-			fi
-			i=$((i + 1))
-		done
-	) >"$dir/k$k" &
-	pids="$pids $!"
-	k=$((k + 1))
-done
-i=0
-while [ $i -lt 200 ] && ! grep -q echo "$dir"/k[0-2]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -9 $echo_pid
-# shellcheck disable=SC2086 # one word per pid
-wait $pids
-cat "$dir"/k[0-2] | sort | uniq -c | sed 's/^/# /'
+kill_while_connecting $echo_pid ncat --vsock --no-shutdown 1 5204
 msg=$(client 1 5204 </dev/null 2>&1)
 refused=$?
 ncat -v --vsock -l --recv-only 5204 >"$dir/out8" 2>"$dir/l7.log" &

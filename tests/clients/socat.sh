@@ -123,38 +123,7 @@ fi
 socat -d -d -t 10 VSOCK-LISTEN:5104,fork EXEC:cat 2>"$dir/l8.log" &
 kpid=$!
 wait_log "$dir/l8.log" "listening on"
-pids=
-k=0
-while [ $k -lt 3 ]; do
-	(
-		i=0
-		while [ $i -lt 4 ]; do
-			r=$(echo "c$k-$i" | t socat -t 5 - VSOCK-CONNECT:1:5104 2>/dev/null)
-			rc=$?
-			if hung $rc || { [ -n "$r" ] && [ "$r" != "c$k-$i" ]; }; then
-				echo "bad c$k-$i rc=$rc '$r'"
-			elif [ -n "$r" ]; then
-				echo echo
-			elif [ $rc -ne 0 ]; then
-				echo error
-			else
-				echo empty
-			fi
-			i=$((i + 1))
-		done
-	) >"$dir/k$k" &
-	pids="$pids $!"
-	k=$((k + 1))
-done
-i=0
-while [ $i -lt 200 ] && ! grep -q echo "$dir"/k[0-2]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -9 $kpid
-# shellcheck disable=SC2086 # one word per pid
-wait $pids
-cat "$dir"/k[0-2] | sort | uniq -c | sed 's/^/# /'
+kill_while_connecting $kpid socat -t 5 - VSOCK-CONNECT:1:5104
 msg=$(t socat - VSOCK-CONNECT:1:5104 </dev/null 2>&1)
 refused=$?
 socat -d -d -u VSOCK-LISTEN:5104 "CREATE:$dir/out8" 2>"$dir/l8b.log" &
