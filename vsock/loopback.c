@@ -39,14 +39,23 @@
 static const struct vsock_transport vl_transport;
 
 /*
+ * The receive window of @vsk. SO_VM_SOCKETS_BUFFER_SIZE accepts any u64;
+ * like the in-kernel transports, use at most U32_MAX of it, so that the
+ * space and memory-bound arithmetic below cannot wrap.
+ */
+static u64 vl_buf(struct vsock_sock *vsk)
+{
+	return min_t(u64, READ_ONCE(vsk->buffer_size), U32_MAX);
+}
+
+/*
  * Has the receiver reached the memory bound (twice its buffer_size of skb
  * truesize)? Then its writer waits however few bytes are queued, so the
  * receiver must count as readable even below SO_RCVLOWAT.
  */
 static bool vl_rx_mem_full(struct vsock_sock *rx)
 {
-	return READ_ONCE(vl_sk(sk_vsock(rx))->rx_truesize) >=
-	       2 * READ_ONCE(rx->buffer_size);
+	return READ_ONCE(vl_sk(sk_vsock(rx))->rx_truesize) >= 2 * vl_buf(rx);
 }
 
 static u32 vl_get_local_cid(void)
@@ -338,8 +347,7 @@ static struct ubuf_info *vl_zc_begin(struct sock *sk, struct sock *peer,
 {
 	struct ubuf_info *uarg;
 
-	*zc = iov_iter_count(&msg->msg_iter) <=
-	      READ_ONCE(vsock_sk(peer)->buffer_size);
+	*zc = iov_iter_count(&msg->msg_iter) <= vl_buf(vsock_sk(peer));
 	if (msg->msg_ubuf) {
 		net_zcopy_get(msg->msg_ubuf);
 		return msg->msg_ubuf;
@@ -534,7 +542,7 @@ static s64 vl_has_space(struct vsock_sock *vsk, size_t want)
 	if (!peer)
 		return -ENOTCONN;
 	pvl = vl_sk(peer);
-	buf = READ_ONCE(vsock_sk(peer)->buffer_size);
+	buf = vl_buf(vsock_sk(peer));
 	used = READ_ONCE(pvl->rx_bytes);
 	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET && want > buf)
 		return -EMSGSIZE;
@@ -572,7 +580,7 @@ static s64 vl_inq(struct vsock_sock *vsk)
  */
 static u64 vl_rcvhiwat(struct vsock_sock *vsk)
 {
-	return vsk->buffer_size;
+	return vl_buf(vsk);
 }
 
 /* Data reaches the peer's queue during send: nothing is ever unsent. */

@@ -247,6 +247,26 @@ static void buffer_size_limits_peer(void)
 	close(l);
 }
 
+/* A huge receive buffer must not wrap the sender's space arithmetic. */
+static void buffer_size_huge(void)
+{
+	static const unsigned long long sizes[] = { 1ULL << 63, ~0ULL };
+	char buf[100] = "";
+	unsigned int i;
+	int c, s;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		vt_pair(SOCK_STREAM, &c, &s);
+		set_u64(s, SO_VM_SOCKETS_BUFFER_MAX_SIZE, sizes[i]);
+		set_u64(s, SO_VM_SOCKETS_BUFFER_SIZE, sizes[i]);
+		CHECK_EQ(send(c, buf, sizeof(buf), MSG_DONTWAIT), sizeof(buf));
+		vt_wait_bytes(s, sizeof(buf));
+		CHECK_EQ(recv(s, buf, sizeof(buf), 0), sizeof(buf));
+		close(c);
+		close(s);
+	}
+}
+
 static void rcvlowat_option(void)
 {
 	int fd = vt_socket(SOCK_STREAM), v;
@@ -459,6 +479,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(connect_timeout),
 	KTAP_CASE(options_inherited),
 	KTAP_CASE(buffer_size_limits_peer),
+	KTAP_CASE(buffer_size_huge),
 	KTAP_CASE(rcvlowat_option),
 	KTAP_CASE(rcvlowat_recv),
 	KTAP_CASE(timeo_options),
