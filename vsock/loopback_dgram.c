@@ -113,6 +113,11 @@ int vl_dgram_enqueue(struct vsock_sock *vsk, struct sockaddr_vm *dst,
 	rx = vsock_find_dgram_socket(dst);
 	if (!rx)
 		return -ECONNREFUSED;
+	/* Bound by another datagram transport: it has no vl_sock. */
+	if (vsock_sk(rx)->transport != vsk->transport) {
+		err = -ECONNREFUSED;
+		goto out;
+	}
 
 	skb = vl_alloc_skb(msg, len, &err);
 	if (!skb)

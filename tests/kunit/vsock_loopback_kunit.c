@@ -12,6 +12,7 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 #include <vsock/addr.h>
+#include <vsock/transport.h>
 #include <vv_compat.h>
 
 static void release_action(void *sock)
@@ -177,6 +178,61 @@ static void vsock_loopback_dgram_unbound_is_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vsock_send(t, "dg", 2, 0), -ECONNREFUSED);
 }
 
+static int fake_init(struct vsock_sock *vsk, struct vsock_sock *psk)
+{
+	return 0;
+}
+
+static void fake_noop(struct vsock_sock *vsk)
+{
+}
+
+static u32 fake_local_cid(void)
+{
+	return VMADDR_CID_LOCAL;
+}
+
+static bool fake_dgram_allow(u32 cid, u32 port)
+{
+	return true;
+}
+
+/* A datagram transport with no state of its own (vsock_sock.trans NULL). */
+static const struct vsock_transport fake_dgram = {
+	.module = THIS_MODULE,
+	.name = "kunit-dgram",
+	.init = fake_init,
+	.destruct = fake_noop,
+	.release = fake_noop,
+	.get_local_cid = fake_local_cid,
+	.dgram_allow = fake_dgram_allow,
+};
+
+/*
+ * A DGRAM socket of another transport shares the datagram port space but
+ * has no loopback state: a loopback sender must not deliver into it.
+ */
+static void vsock_loopback_dgram_other_transport_is_refused(struct kunit *test)
+{
+	struct socket *t = vsock_new(test, SOCK_DGRAM);
+	struct socket *r;
+	u32 port;
+	int err;
+
+	if (vsock_core_register(&fake_dgram, VSOCK_TRANSPORT_F_DGRAM))
+		kunit_skip(test, "a datagram transport is registered");
+	err = sock_create_kern(&init_net, AF_VSOCK, SOCK_DGRAM, 0, &r);
+	vsock_core_unregister(&fake_dgram);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, release_action,
+							r), 0);
+	KUNIT_ASSERT_PTR_EQ(test, vsock_sk(r->sk)->transport, &fake_dgram);
+	port = vsock_bind_any(test, r);
+
+	KUNIT_ASSERT_EQ(test, vsock_connect_local(t, port), 0);
+	KUNIT_EXPECT_EQ(test, vsock_send(t, "dg", 2, 0), -ECONNREFUSED);
+}
+
 /*
  * One-byte writes reach the memory bound long before a large
  * SO_RCVLOWAT: the reader must still be told to read, or both sides wait
@@ -206,6 +262,7 @@ static struct kunit_case vsock_loopback_cases[] = {
 	KUNIT_CASE(vsock_loopback_connect_not_listening_is_reset),
 	KUNIT_CASE(vsock_loopback_connect_to_self_is_reset),
 	KUNIT_CASE(vsock_loopback_dgram_unbound_is_refused),
+	KUNIT_CASE(vsock_loopback_dgram_other_transport_is_refused),
 	KUNIT_CASE(vsock_loopback_tiny_writes_wake_lowat_reader),
 	{}
 };
