@@ -41,10 +41,15 @@ void vl_dgram_write_space(struct sock *sk)
 		wake_up_interruptible(&vl->dgram_wait);
 }
 
+/*
+ * An empty receiver takes any datagram, as sock_queue_rcv_skb() does:
+ * else one larger than sk_rcvbuf could never be delivered.
+ */
 static bool rx_full(struct sock *rx, struct sk_buff *skb)
 {
-	return atomic_read(&rx->sk_rmem_alloc) + skb->truesize >
-	       READ_ONCE(rx->sk_rcvbuf);
+	int used = atomic_read(&rx->sk_rmem_alloc);
+
+	return used && used + skb->truesize > READ_ONCE(rx->sk_rcvbuf);
 }
 
 /* Try once. Return: 0 queued, -EAGAIN full, -ECONNREFUSED receiver gone. */

@@ -502,6 +502,23 @@ static void dgram_sendto_recvfrom(void)
 	close(b);
 }
 
+/* A datagram larger than SO_RCVBUF still reaches an empty receiver. */
+static void dgram_larger_than_rcvbuf(void)
+{
+	static char buf[16384];
+	struct sockaddr_vm dst;
+	unsigned int pa;
+	int a = dgram_bound(&pa), b = vt_dgram_socket_or_skip(), v = 1;
+
+	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	dst = vt_addr(VMADDR_CID_LOCAL, pa);
+	CHECK_EQ(sendto(b, buf, sizeof(buf), MSG_DONTWAIT,
+			(struct sockaddr *)&dst, sizeof(dst)), sizeof(buf));
+	CHECK_EQ(recv(a, buf, sizeof(buf), 0), sizeof(buf));
+	close(a);
+	close(b);
+}
+
 static void dgram_boundaries_trunc_peek(void)
 {
 	unsigned int pa;
@@ -593,6 +610,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(seqpacket_emsgsize),
 	KTAP_CASE(seqpacket_peer_close),
 	KTAP_CASE(dgram_sendto_recvfrom),
+	KTAP_CASE(dgram_larger_than_rcvbuf),
 	KTAP_CASE(dgram_boundaries_trunc_peek),
 	KTAP_CASE(dgram_connect),
 	KTAP_CASE(dgram_errors),
