@@ -41,7 +41,7 @@ esac
 "$tests/deps.sh"
 kdir=$("$tests/kernel.sh" "$flavour")
 kver=$(cat "$kdir/include/config/kernel.release")
-ksrc=$(dirname "$(readlink -f "$kdir/source")")/$(basename "$(readlink -f "$kdir/source")")
+ksrc=$(readlink -f "$kdir/source")
 
 step() { printf '>>> %s\n' "$*" >&2; }
 
