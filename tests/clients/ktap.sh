@@ -8,6 +8,7 @@
 #   t CMD...                CMD with a 60 s limit; hung RC: it timed out
 #   wait_log FILE REGEX     wait (30 s) until a listener logged that it listens
 #   kill_while_connecting PID CMD...  kill a listener while clients connect
+#   short_connections N CMD...        N echo round trips, one connection each
 #   finish                  exit status: 0 if no case failed
 
 n=0
@@ -76,6 +77,25 @@ same() {
 
 # Pseudo-random, incompressible test data: SIZE_KIB KiB into FILE.
 mkdata() { dd if=/dev/urandom of="$2" bs=1024 count="$1" 2>/dev/null; }
+
+# short_connections N CMD...: N connections in turn, each sending its own
+# "token <i>" line through CMD and expecting it back; fails if any did not.
+short_connections() {
+	count=$1
+	shift
+	bad=0
+	i=0
+	while [ $i -lt "$count" ]; do
+		r=$(echo "token $i" | "$@")
+		rc=$?
+		if [ $rc -ne 0 ] || [ "$r" != "token $i" ]; then
+			bad=$((bad + 1))
+			echo "# connection $i: rc=$rc '$r'"
+		fi
+		i=$((i + 1))
+	done
+	[ $bad -eq 0 ]
+}
 
 # kill_while_connecting PID CMD...: three shells each run CMD four times,
 # with a line "c<k>-<i>" on its stdin, while the listener PID is killed
