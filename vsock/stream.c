@@ -376,6 +376,8 @@ void vsock_peer_shutdown(struct vsock_sock *vsk, u32 mode)
 	struct sock *sk = sk_vsock(vsk);
 	u32 now = READ_ONCE(vsk->peer_shutdown) | (mode & SHUTDOWN_MASK);
 
+	/* Data queued before this shutdown is visible to whoever sees it. */
+	smp_wmb();
 	WRITE_ONCE(vsk->peer_shutdown, now);
 	if (now == SHUTDOWN_MASK)
 		sock_set_flag(sk, SOCK_DONE);

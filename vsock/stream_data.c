@@ -160,8 +160,17 @@ static s64 wait_data(struct sock *sk, long *timeout)
 	for (;;) {
 		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
 		data = vsk->transport->has_data(vsk);
-		if (data || recv_shut(vsk))
+		if (data)
 			break;
+		if (recv_shut(vsk)) {
+			/*
+			 * Data the peer queued before its shutdown is still
+			 * read: pairs with smp_wmb() in vsock_peer_shutdown().
+			 */
+			smp_rmb();
+			data = vsk->transport->has_data(vsk);
+			break;
+		}
 		if (!*timeout) {
 			data = -EAGAIN;
 			break;

@@ -223,6 +223,30 @@ static void close_vs_recv(void)
 	CHECK(iter >= race_min_seed_iters, "only %u iterations", iter);
 }
 
+/*
+ * The peer sends one byte and closes while recv() is starting: the byte
+ * must come before the end of stream, never an EOF that drops it.
+ */
+static void send_close_vs_recv(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	int s;
+
+	for (race_begin(2); race_more(iter); iter++) {
+		rpair(SOCK_STREAM, &call.fd, &s);
+		start(&call, recv_fn);
+		jitter(200);
+		CHECK_EQ(send(s, "x", 1, 0), 1);
+		close(s);
+		finish(&call);
+		CHECK(call.ret == 1, "iteration %u: recv %ld errno %d, not the byte",
+		      iter, call.ret, call.err);
+		close(call.fd);
+	}
+	race_done(iter);
+}
+
 static void *recv_loop_fn(void *arg)
 {
 	struct call *c = arg;
@@ -547,6 +571,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(close_vs_connect),
 	KTAP_CASE(listener_close_vs_incoming),
 	KTAP_CASE(shutdown_vs_recv),
+	KTAP_CASE(send_close_vs_recv),
 	KTAP_CASE(peer_close_vs_flood),
 	KTAP_CASE(close_vs_dgram_recv),
 };
