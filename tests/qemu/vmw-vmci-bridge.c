@@ -155,9 +155,12 @@ static void bridge_guest_sock_read(void *opaque)
     VMCIBridgeDgram *d = opaque;
     int64_t port;
     ssize_t n = bridge_recv(d->b, d->fd, &port);
+    bool g;
 
     if (n >= 0) {
+        g = vmci_guard_enter(d->b->s);
         vmci_host_send_dgram(d->b->s, port, d->guest_port, d->b->buf, n);
+        vmci_guard_leave(d->b->s, g);
     }
 }
 
@@ -169,6 +172,7 @@ static void bridge_ingress_read(void *opaque)
     ssize_t n = bridge_recv(b, b->dgram_fd, &port);
     unsigned long g;
     uint8_t *nl;
+    bool guard;
 
     if (n < 0) {
         return;
@@ -185,7 +189,9 @@ static void bridge_ingress_read(void *opaque)
                       "datagram to %s\n", b->dgram_path);
         return;
     }
+    guard = vmci_guard_enter(b->s);
     vmci_host_send_dgram(b->s, port, g, nl + 1, n - (nl + 1 - b->buf));
+    vmci_guard_leave(b->s, guard);
 }
 
 static void bridge_dgram_free(gpointer data)
@@ -292,6 +298,7 @@ static void bridge_client_read(void *opaque)
 {
     VMCIBridgeClient *c = opaque;
     unsigned long port;
+    bool guard;
     ssize_t n;
 
     for (;;) {
@@ -319,7 +326,9 @@ static void bridge_client_read(void *opaque)
         port >= VMCI_INVALID_ID) {
         goto bad;
     }
+    guard = vmci_guard_enter(c->b->s);
     vmci_vsock_host_connect(c->b->s, c->fd, port);
+    vmci_guard_leave(c->b->s, guard);
     bridge_client_free(c, false);
     return;
 bad:

@@ -245,11 +245,16 @@ static uint64_t vmci_addr(uint32_t hi, uint32_t lo)
     return (uint64_t)hi << 32 | lo;
 }
 
-static void vmci_dma_finish(VMCIState *s, uint64_t hdr, uint32_t busy)
+/*
+ * A receive's result goes to its header only: RESULT_LOW belongs to the
+ * sends, which another vCPU may be in the middle of.
+ */
+static void vmci_dma_finish(VMCIState *s, uint64_t hdr, uint32_t busy,
+                            int64_t result)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
 
-    stq_le_pci_dma(pdev, hdr + VMCI_DMA_RESULT, s->result,
+    stq_le_pci_dma(pdev, hdr + VMCI_DMA_RESULT, result,
                    MEMTXATTRS_UNSPECIFIED);
     /* The guest polls busy: it goes last, after the result. */
     smp_wmb();
@@ -284,7 +289,7 @@ void vmci_dma_send(VMCIState *s)
     } else {
         s->result = vmci_route(s, s->out_buf, size);
     }
-    vmci_dma_finish(s, hdr, 0);
+    vmci_dma_finish(s, hdr, 0, s->result);
 }
 
 void vmci_dma_receive(VMCIState *s)
@@ -309,8 +314,7 @@ void vmci_dma_receive(VMCIState *s)
                       "%u, %u s/g elements of %" PRIu64 " bytes refused\n",
                       ldl_le_p(h + VMCI_DMA_OPCODE),
                       ldl_le_p(h + VMCI_DMA_SIZE), room);
-        s->result = VMCI_ERROR_INVALID_ARGS;
-        vmci_dma_finish(s, hdr, 1);
+        vmci_dma_finish(s, hdr, 1, VMCI_ERROR_INVALID_ARGS);
         return;
     }
     while ((d = QSIMPLEQ_FIRST(&s->rxq))) {
@@ -337,8 +341,7 @@ void vmci_dma_receive(VMCIState *s)
     /* The buffer is reused: end the batch with an invalid header. */
     memset(filler, 0xff, sizeof(filler));
     pci_dma_write(pdev, addr + off, filler, MIN(room - off, sizeof(filler)));
-    s->result = off;
-    vmci_dma_finish(s, hdr, 1);
+    vmci_dma_finish(s, hdr, 1, off);
     vmci_raise(s, VMCI_ICR_DMA_DATAGRAM);
     if (!QSIMPLEQ_EMPTY(&s->rxq)) {
         vmci_raise(s, VMCI_ICR_DATAGRAM);

@@ -59,6 +59,8 @@ void vmci_send_qp_event(VMCIState *s, uint32_t event, uint32_t ctx,
     stl_le_p(dg + VMCI_EV_QP_HANDLE_CTX, ctx);
     stl_le_p(dg + VMCI_EV_QP_HANDLE_RID, rid);
     stl_le_p(dg + VMCI_EV_QP_PEER, peer);
+    vmci_trace(s, "event %u for pair (0x%x,%u) peer %u", event, ctx, rid,
+               peer);
     vmci_guest_enqueue(s, dg, sizeof(dg), false);
 }
 
@@ -126,6 +128,7 @@ static int64_t vmci_set_notify_bitmap(VMCIState *s, const uint8_t *dg,
         return VMCI_ERROR_INVALID_ARGS;
     }
     s->bitmap_ppn = ppn;
+    s->bitmap_shift = s->page_shift;
     s->bitmap_set = true;
     return VMCI_SUCCESS;
 }
@@ -148,7 +151,7 @@ static VMCIDoorbell *vmci_doorbell_find(VMCIState *s, uint32_t ctx,
 static int vmci_ring(VMCIState *s, VMCIDoorbell *db)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    uint64_t addr = (s->bitmap_ppn << s->page_shift) + db->idx;
+    uint64_t addr = (s->bitmap_ppn << s->bitmap_shift) + db->idx;
     uint8_t byte;
 
     if (!s->bitmap_set) {
@@ -198,6 +201,10 @@ static int64_t vmci_doorbell_link(VMCIState *s, const uint8_t *dg,
     if (vmci_doorbell_find(s, ctx, rid)) {
         return VMCI_ERROR_ALREADY_EXISTS;
     }
+    if (s->ndoorbells >= VMCI_MAX_DOORBELLS) {
+        return VMCI_ERROR_NO_RESOURCES;
+    }
+    s->ndoorbells++;
     db = g_new0(VMCIDoorbell, 1);
     db->ctx = ctx;
     db->rid = rid;
@@ -222,6 +229,7 @@ static int64_t vmci_doorbell_unlink(VMCIState *s, const uint8_t *dg,
     }
     QTAILQ_REMOVE(&s->doorbells, db, next);
     g_free(db);
+    s->ndoorbells--;
     return VMCI_SUCCESS;
 }
 
@@ -284,12 +292,22 @@ int64_t vmci_hypercall(VMCIState *s, const uint8_t *dg, uint32_t len)
         return vmci_event_subscription(s, dg, len, true);
     case VMCI_EVENT_UNSUBSCRIBE:
         return vmci_event_subscription(s, dg, len, false);
-    case VMCI_QUEUEPAIR_ALLOC:
-        return vmci_qp_alloc(s, dg, len);
+    case VMCI_QUEUEPAIR_ALLOC: {
+        int64_t ret = vmci_qp_alloc(s, dg, len);
+
+        vmci_trace(s, "QUEUEPAIR_ALLOC (0x%x,%u) flags 0x%x: %" PRId64,
+                   ldl_le_p(dg + VMCI_QPA_HANDLE_CTX),
+                   ldl_le_p(dg + VMCI_QPA_HANDLE_RID),
+                   ldl_le_p(dg + VMCI_QPA_FLAGS), ret);
+        return ret;
+    }
     case VMCI_QUEUEPAIR_DETACH:
         if (!vmci_payload_is(dg, len, VMCI_QPD_PAYLOAD, "QUEUEPAIR_DETACH")) {
             return VMCI_ERROR_INVALID_ARGS;
         }
+        vmci_trace(s, "QUEUEPAIR_DETACH (0x%x,%u)",
+                   ldl_le_p(dg + VMCI_QPD_HANDLE_CTX),
+                   ldl_le_p(dg + VMCI_QPD_HANDLE_RID));
         return vmci_qp_detach(s, ldl_le_p(dg + VMCI_QPD_HANDLE_CTX),
                               ldl_le_p(dg + VMCI_QPD_HANDLE_RID));
     }
@@ -320,6 +338,7 @@ void vmci_hyp_reset(VMCIState *s)
         QTAILQ_REMOVE(&s->doorbells, db, next);
         g_free(db);
     }
+    s->ndoorbells = 0;
     s->bitmap_set = false;
     s->bitmap_ppn = 0;
     s->event_subs = 0;

@@ -32,6 +32,12 @@ static uint64_t vmci_pages(VMCIState *s, uint64_t size)
     return DIV_ROUND_UP(size, vmci_page_size(s));
 }
 
+/* A pair keeps the page size it was made with, whatever the guest says. */
+static uint64_t vmci_qp_psize(VMCIQueuePair *qp)
+{
+    return 1ull << qp->page_shift;
+}
+
 VMCIQueuePair *vmci_qp_find(VMCIState *s, uint32_t ctx, uint32_t rid)
 {
     VMCIQueuePair *qp;
@@ -47,7 +53,8 @@ VMCIQueuePair *vmci_qp_find(VMCIState *s, uint32_t ctx, uint32_t rid)
 static uint64_t vmci_qp_page_addr(VMCIState *s, VMCIQueuePair *qp,
                                   uint64_t idx)
 {
-    return qp->ppns[idx] << s->page_shift;
+    assert(idx < qp->num_ppns);
+    return qp->ppns[idx] << qp->page_shift;
 }
 
 static void vmci_qp_init_header(VMCIState *s, VMCIQueuePair *qp,
@@ -120,6 +127,7 @@ static int vmci_qp_take_pages(VMCIState *s, VMCIQueuePair *qp,
         return ret;
     }
     qp->num_ppns = num;
+    qp->page_shift = s->page_shift;
     qp->produce_pages = vmci_pages(s, qp->produce_size) + 1;
     qp->guest_attached = true;
     s->qp_pages += num;
@@ -359,7 +367,7 @@ static void vmci_qp_copy(VMCIState *s, VMCIQueuePair *qp, uint64_t hdr,
                          uint64_t qsize, uint64_t off, uint8_t *buf,
                          uint64_t n, bool to_queue)
 {
-    uint32_t psize = vmci_page_size(s);
+    uint64_t psize = vmci_qp_psize(qp);
 
     while (n) {
         uint64_t page = off / psize, in = off % psize;
@@ -384,6 +392,25 @@ static uint64_t vmci_ring_used(uint64_t tail, uint64_t head, uint64_t size)
     return tail >= head ? tail - head : size - head + tail;
 }
 
+/*
+ * The host's view of one ring: the guest may change its own offset at any
+ * time, so each is read once, checked, and only that value is used.
+ */
+static int vmci_qp_offsets(VMCIState *s, VMCIQueuePair *qp, bool produce,
+                           uint64_t *tail, uint64_t *head)
+{
+    uint64_t size = produce ? qp->produce_size : qp->consume_size;
+
+    if (produce) {
+        return vmci_qh_load(s, qp, 0, VMCI_QH_PRODUCER_TAIL, size, tail) ||
+               vmci_qh_load(s, qp, qp->produce_pages, VMCI_QH_CONSUMER_HEAD,
+                            size, head) ? -1 : 0;
+    }
+    return vmci_qh_load(s, qp, qp->produce_pages, VMCI_QH_PRODUCER_TAIL, size,
+                        tail) ||
+           vmci_qh_load(s, qp, 0, VMCI_QH_CONSUMER_HEAD, size, head) ? -1 : 0;
+}
+
 /* Bytes the guest wrote that the host has not read; -1 if corrupt. */
 int64_t vmci_qp_readable(VMCIState *s, VMCIQueuePair *qp)
 {
@@ -392,10 +419,7 @@ int64_t vmci_qp_readable(VMCIState *s, VMCIQueuePair *qp)
     if (!qp->guest_attached) {
         return 0;
     }
-    if (vmci_qh_load(s, qp, 0, VMCI_QH_PRODUCER_TAIL, qp->produce_size,
-                     &tail) ||
-        vmci_qh_load(s, qp, qp->produce_pages, VMCI_QH_CONSUMER_HEAD,
-                     qp->produce_size, &head)) {
+    if (vmci_qp_offsets(s, qp, true, &tail, &head)) {
         return -1;
     }
     return vmci_ring_used(tail, head, qp->produce_size);
@@ -409,10 +433,7 @@ int64_t vmci_qp_writable(VMCIState *s, VMCIQueuePair *qp)
     if (!qp->guest_attached) {
         return 0;
     }
-    if (vmci_qh_load(s, qp, qp->produce_pages, VMCI_QH_PRODUCER_TAIL,
-                     qp->consume_size, &tail) ||
-        vmci_qh_load(s, qp, 0, VMCI_QH_CONSUMER_HEAD, qp->consume_size,
-                     &head)) {
+    if (vmci_qp_offsets(s, qp, false, &tail, &head)) {
         return -1;
     }
     return qp->consume_size - 1 - vmci_ring_used(tail, head,
@@ -422,17 +443,21 @@ int64_t vmci_qp_writable(VMCIState *s, VMCIQueuePair *qp)
 int64_t vmci_qp_read(VMCIState *s, VMCIQueuePair *qp, void *buf,
                      uint64_t len)
 {
-    int64_t avail = vmci_qp_readable(s, qp);
-    uint64_t head;
+    uint64_t tail, head, avail;
 
-    if (avail <= 0) {
-        return avail;
+    if (!qp->guest_attached) {
+        return 0;
     }
-    len = MIN(len, (uint64_t)avail);
+    if (vmci_qp_offsets(s, qp, true, &tail, &head)) {
+        return -1;
+    }
+    avail = vmci_ring_used(tail, head, qp->produce_size);
+    len = MIN(len, avail);
+    if (!len) {
+        return 0;
+    }
     /* The tail was read before the data it covers. */
     smp_rmb();
-    vmci_qh_load(s, qp, qp->produce_pages, VMCI_QH_CONSUMER_HEAD,
-                 qp->produce_size, &head);
     vmci_qp_copy(s, qp, 0, qp->produce_size, head, buf, len, false);
     /* The data is copied out before the guest may overwrite it. */
     smp_mb();
@@ -444,15 +469,20 @@ int64_t vmci_qp_read(VMCIState *s, VMCIQueuePair *qp, void *buf,
 int64_t vmci_qp_write(VMCIState *s, VMCIQueuePair *qp, const void *buf,
                       uint64_t len)
 {
-    int64_t room = vmci_qp_writable(s, qp);
-    uint64_t tail;
+    uint64_t tail, head, room;
 
-    if (room <= 0) {
-        return room;
+    if (!qp->guest_attached) {
+        return 0;
     }
-    len = MIN(len, (uint64_t)room);
-    vmci_qh_load(s, qp, qp->produce_pages, VMCI_QH_PRODUCER_TAIL,
-                 qp->consume_size, &tail);
+    if (vmci_qp_offsets(s, qp, false, &tail, &head)) {
+        return -1;
+    }
+    room = qp->consume_size - 1 - vmci_ring_used(tail, head,
+                                                 qp->consume_size);
+    len = MIN(len, room);
+    if (!len) {
+        return 0;
+    }
     vmci_qp_copy(s, qp, qp->produce_pages, qp->consume_size, tail,
                  (uint8_t *)buf, len, true);
     /* The data is in place before the guest can see the new tail. */

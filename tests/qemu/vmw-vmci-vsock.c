@@ -47,8 +47,21 @@
 #define VSOCK_POLL_MS           10
 #define VSOCK_CHUNK             (64 * KiB)
 #define VSOCK_FIRST_PORT        49152
+#define VSOCK_MAX_CONNS         1024
+/*
+ * A 6.12 guest handles queue-pair events at once but control packets from
+ * a work item: a peer-detach sent right after ATTACH can overtake it and
+ * fail the guest's connect().  A connection lives this long at least.
+ */
+#define VSOCK_SETTLE_MS         200
 
 /* Control packets. */
+
+static const char *const vsock_pkt_names[VSOCK_PKT_MAX] = {
+    "INVALID", "REQUEST", "NEGOTIATE", "OFFER", "ATTACH", "WROTE", "READ",
+    "RST", "SHUTDOWN", "WAITING_WRITE", "WAITING_READ", "REQUEST2",
+    "NEGOTIATE2",
+};
 
 static void vsock_send(VMCIVsock *v, uint8_t type, uint32_t host_port,
                        uint32_t guest_port, uint64_t u, uint64_t u2,
@@ -57,6 +70,8 @@ static void vsock_send(VMCIVsock *v, uint8_t type, uint32_t host_port,
     VMCIState *s = v->s;
     uint8_t p[VSOCK_PKT_SIZE] = { 0 };
 
+    vmci_trace(s, "host %u -> guest %u: %s 0x%" PRIx64, host_port,
+               guest_port, vsock_pkt_names[type], u);
     vmci_make_header(p, s->cid, VSOCK_PACKET_RID, VMCI_HOST_CID,
                      VSOCK_PACKET_RID, VSOCK_PKT_PAYLOAD);
     p[VSOCK_PKT_VERSION] = VSOCK_PACKET_VERSION;
@@ -71,6 +86,7 @@ static void vsock_send(VMCIVsock *v, uint8_t type, uint32_t host_port,
 
 static void conn_send(VMCIConn *c, uint8_t type, uint64_t u)
 {
+
     vsock_send(c->v, type, c->host_port, c->guest_port, u, 0,
                type == VSOCK_PKT_REQUEST2 || type == VSOCK_PKT_NEGOTIATE2 ?
                VSOCK_PROTO_PKT_ON_NOTIFY : 0);
@@ -108,12 +124,10 @@ static bool host_port_used(VMCIVsock *v, uint32_t port)
     return false;
 }
 
-static uint32_t host_port_alloc(VMCIVsock *v, uint32_t wish)
+static uint32_t host_port_alloc(VMCIVsock *v)
 {
-    if (wish != VMCI_INVALID_ID && wish > VSOCK_PACKET_RID &&
-        !host_port_used(v, wish)) {
-        return wish;
-    }
+    uint32_t wish;
+
     do {
         wish = v->next_port++;
         if (v->next_port == VMCI_INVALID_ID) {
@@ -150,6 +164,7 @@ static VMCIConn *conn_new(VMCIVsock *v, uint32_t host_port,
     c->fd = -1;
     c->outbuf = g_byte_array_new();
     c->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, conn_timeout, c);
+    v->nconns++;
     timer_mod(c->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
               VSOCK_HANDSHAKE_MS);
     QTAILQ_INSERT_TAIL(&v->conns, c, next);
@@ -158,6 +173,7 @@ static VMCIConn *conn_new(VMCIVsock *v, uint32_t host_port,
 
 static void conn_update_fd(VMCIConn *c);
 static void conn_pump(VMCIConn *c);
+static void conn_tell_shutdown(VMCIConn *p, uint32_t mode);
 
 /*
  * Forget a connection.  rst: tell the guest (RST while connecting, else
@@ -172,6 +188,8 @@ static void conn_close(VMCIConn *c, bool tell_guest)
         return;
     }
     c->closing = true;
+    vmci_trace(v->s, "close host %u guest %u (state %d, tell %d, pair %p)",
+               c->host_port, c->guest_port, c->state, tell_guest, pair);
     if (tell_guest) {
         if (c->state == CONN_CONNECTED) {
             conn_send(c, VSOCK_PKT_SHUTDOWN, VSOCK_SHUT_RCV | VSOCK_SHUT_SEND);
@@ -189,6 +207,9 @@ static void conn_close(VMCIConn *c, bool tell_guest)
         c->fd = -1;
     }
     if (pair) {
+        if (pair->waiter == c) {
+            pair->waiter = NULL;
+        }
         pair->pair = NULL;
         c->pair = NULL;
         /*
@@ -196,29 +217,44 @@ static void conn_close(VMCIConn *c, bool tell_guest)
          * the main loop, as this may run inside that half's own pump.
          */
         pair->end_closed = true;
-        timer_mod(pair->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL));
+        if (pair->state == CONN_CONNECTED || pair->state == CONN_WAIT_PAIR) {
+            timer_mod(pair->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL));
+        }
     }
     QTAILQ_REMOVE(&v->conns, c, next);
+    v->nconns--;
     timer_free(c->timer);
     g_byte_array_free(c->outbuf, true);
     g_free(c);
 }
 
+static void conn_timeout_locked(VMCIConn *c);
+
 static void conn_timeout(void *opaque)
 {
     VMCIConn *c = opaque;
+    VMCIState *s = c->v->s;
+    bool g = vmci_guard_enter(s);
 
+    conn_timeout_locked(c);
+    vmci_guard_leave(s, g);
+}
+
+static void conn_timeout_locked(VMCIConn *c)
+{
     if (c->end_closed) {
         conn_pump(c);
         return;
     }
     if (c->state == CONN_CONNECTED) {
-        /* Old protocol: no reliable notifications, poll. */
+        /* The old protocol's poll, or a pump that stopped at its bound. */
         VMCIVsock *v = c->v;
         VMCIConn *pair = c->pair;
 
-        timer_mod(c->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
-                  VSOCK_POLL_MS);
+        if (c->old_proto) {
+            timer_mod(c->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
+                      VSOCK_POLL_MS);
+        }
         conn_pump(c);
         if (pair && conn_alive(v, pair)) {
             conn_pump(pair);
@@ -232,7 +268,11 @@ static void conn_timeout(void *opaque)
 
 static void conn_established(VMCIConn *c)
 {
+    VMCIVsock *v = c->v;
+    VMCIConn *pair;
+
     c->state = CONN_CONNECTED;
+    c->since = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
     if (c->old_proto) {
         timer_mod(c->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
                   VSOCK_POLL_MS);
@@ -254,8 +294,17 @@ static void conn_established(VMCIConn *c)
         conn_send(w, w->old_proto ? VSOCK_PKT_NEGOTIATE :
                   VSOCK_PKT_NEGOTIATE2, w->size);
     }
+    if (c->pending_shut) {
+        conn_send(c, VSOCK_PKT_SHUTDOWN, c->pending_shut);
+        c->pending_shut = 0;
+    }
     conn_update_fd(c);
+    pair = c->pair;
     conn_pump(c);
+    /* What the partner holds for us could not go before. */
+    if (pair && conn_alive(v, pair)) {
+        conn_pump(pair);
+    }
 }
 
 /* The end of a connection: a host socket, or its hairpin partner. */
@@ -303,6 +352,19 @@ static bool conn_flush(VMCIConn *c)
     return true;
 }
 
+/*
+ * Tell the hairpin partner's guest socket that its peer shut down: now, or
+ * once it is connected (a SHUTDOWN while connecting would fail connect()).
+ */
+static void conn_tell_shutdown(VMCIConn *p, uint32_t mode)
+{
+    if (p->state == CONN_CONNECTED) {
+        conn_send(p, VSOCK_PKT_SHUTDOWN, mode);
+    } else {
+        p->pending_shut |= mode;
+    }
+}
+
 static void conn_end_eof(VMCIConn *c)
 {
     if (c->eof_passed) {
@@ -310,7 +372,7 @@ static void conn_end_eof(VMCIConn *c)
     }
     c->eof_passed = true;
     if (c->pair) {
-        conn_send(c->pair, VSOCK_PKT_SHUTDOWN, VSOCK_SHUT_SEND);
+        conn_tell_shutdown(c->pair, VSOCK_SHUT_SEND);
         c->pair->peer_eof = true;
     } else if (c->fd >= 0) {
         shutdown(c->fd, SHUT_WR);
@@ -321,11 +383,17 @@ static void conn_end_eof(VMCIConn *c)
 static bool conn_pump_out(VMCIConn *c)
 {
     VMCIState *s = c->v->s;
+    uint64_t total = 0;
     bool read = false;
     int64_t n;
 
     while (conn_flush(c)) {
         if (!c->qp) {
+            break;
+        }
+        if (total >= c->qp->produce_size) {
+            /* A guest that keeps writing does not keep us here. */
+            timer_mod(c->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL));
             break;
         }
         g_byte_array_set_size(c->outbuf, VSOCK_CHUNK);
@@ -338,6 +406,7 @@ static bool conn_pump_out(VMCIConn *c)
         if (n == 0) {
             break;
         }
+        total += n;
         read = true;
     }
     if (read && c->qp) {
@@ -389,7 +458,14 @@ static void conn_pump(VMCIConn *c)
 {
     bool drained;
 
-    if (c->state != CONN_CONNECTED && !c->end_closed) {
+    if (c->state != CONN_CONNECTED) {
+        /*
+         * A hairpin client whose listener refused gets RST; any other
+         * connection waits for its handshake, then passes on the end.
+         */
+        if (c->end_closed && c->state == CONN_WAIT_PAIR) {
+            conn_close(c, true);
+        }
         return;
     }
     if (!conn_pump_out(c) || !conn_pump_in(c)) {
@@ -404,24 +480,28 @@ static void conn_pump(VMCIConn *c)
     if (drained && (c->end_closed || !c->qp ||
                     ((c->guest_shut & VSOCK_SHUT_SEND) &&
                      (c->host_eof || c->peer_eof)))) {
+        int64_t settled = c->since + VSOCK_SETTLE_MS;
+
+        if (c->qp && qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) < settled) {
+            timer_mod(c->timer, settled);
+            c->end_closed = true;
+            conn_update_fd(c);
+            return;
+        }
         conn_close(c, c->qp || c->state != CONN_CONNECTED);
         return;
     }
     conn_update_fd(c);
 }
 
-static void conn_fd_read(void *opaque)
+static void conn_fd_ready(void *opaque)
 {
     VMCIConn *c = opaque;
+    VMCIState *s = c->v->s;
+    bool g = vmci_guard_enter(s);
 
     conn_pump(c);
-}
-
-static void conn_fd_write(void *opaque)
-{
-    VMCIConn *c = opaque;
-
-    conn_pump(c);
+    vmci_guard_leave(s, g);
 }
 
 /* Watch the host socket only for what can make progress. */
@@ -435,40 +515,55 @@ static void conn_update_fd(VMCIConn *c)
     want_write = c->outbuf->len > 0;
     want_read = c->state == CONN_CONNECTED && c->qp && !c->host_eof &&
                 vmci_qp_writable(c->v->s, c->qp) > 0;
-    qemu_set_fd_handler(c->fd, want_read ? conn_fd_read : NULL,
-                        want_write ? conn_fd_write : NULL, c);
+    qemu_set_fd_handler(c->fd, want_read ? conn_fd_ready : NULL,
+                        want_write ? conn_fd_ready : NULL, c);
+}
+
+/*
+ * The guest's socket is gone (it left the pair, or reset a connected
+ * socket): keep what it wrote, leave the pair, pass the rest on.
+ */
+static void conn_guest_gone(VMCIConn *c)
+{
+    VMCIState *s = c->v->s;
+    VMCIQueuePair *qp = c->qp;
+    int64_t n;
+
+    if (!qp) {
+        conn_pump(c);
+        return;
+    }
+    /*
+     * Keep what the guest left, one ring at most (the guest cannot have
+     * more in it): its pages are gone after this.
+     */
+    n = vmci_qp_readable(s, qp);
+    if (n > 0 && (uint64_t)n < qp->produce_size) {
+        uint64_t old = c->outbuf->len;
+
+        g_byte_array_set_size(c->outbuf, old + n);
+        n = vmci_qp_read(s, qp, c->outbuf->data + old, n);
+        g_byte_array_set_size(c->outbuf, old + MAX(n, 0));
+    }
+    vmci_qp_host_detach(s, qp, false);
+    c->qp = NULL;
+    c->guest_shut = VSOCK_SHUT_RCV | VSOCK_SHUT_SEND;
+    /*
+     * The end (host socket or hairpin partner) still gets what the guest
+     * left, then its EOF; then the connection goes.
+     */
+    c->state = CONN_CONNECTED;
+    conn_pump(c);
 }
 
 /* The guest attached to or left a pair the host holds. */
 static void conn_qp_event(void *opaque, VMCIQueuePair *qp, int event)
 {
     VMCIConn *c = opaque;
-    VMCIState *s = c->v->s;
-    int64_t n;
 
-    if (event != VMCI_EVENT_QP_PEER_DETACH) {
-        return;
+    if (event == VMCI_EVENT_QP_PEER_DETACH) {
+        conn_guest_gone(c);
     }
-    /* Keep what the guest left: its pages are gone after this. */
-    while ((n = vmci_qp_readable(s, qp)) > 0) {
-        uint64_t old = c->outbuf->len;
-
-        g_byte_array_set_size(c->outbuf, old + n);
-        vmci_qp_read(s, qp, c->outbuf->data + old, n);
-    }
-    vmci_qp_host_detach(s, qp, false);
-    c->qp = NULL;
-    c->guest_shut = VSOCK_SHUT_RCV | VSOCK_SHUT_SEND;
-    if (c->pair) {
-        /* Pass on what fits, then the end of it. */
-        conn_flush(c);
-        conn_end_eof(c);
-        conn_close(c, false);
-        return;
-    }
-    /* A host socket still gets what the guest left, then is closed. */
-    c->state = CONN_CONNECTED;
-    conn_pump(c);
 }
 
 /* Packets from the guest. */
@@ -484,7 +579,8 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
         vsock_send(v, VSOCK_PKT_RST, hport, gport, 0, 0, 0);
         return;
     }
-    if (size == 0 || (!s->hairpin && !v->bridge)) {
+    if (size == 0 || (!s->hairpin && !v->bridge) ||
+        v->nconns + 2 > VSOCK_MAX_CONNS) {
         vsock_send(v, VSOCK_PKT_RST, hport, gport, 0, 0, 0);
         return;
     }
@@ -495,8 +591,11 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
         c = conn_new(v, hport, gport, CONN_WAIT_PAIR);
         c->size = size;
         c->old_proto = type == VSOCK_PKT_REQUEST;
-        /* The second half: from (2, the client's port) to the listener. */
-        in = conn_new(v, host_port_alloc(v, gport), hport, CONN_REQUESTING);
+        /*
+         * The second half, to the listener, from a fresh host port: the
+         * guest may still hold the last connection of the client's port.
+         */
+        in = conn_new(v, host_port_alloc(v), hport, CONN_REQUESTING);
         in->size = size;
         c->pair = in;
         in->pair = c;
@@ -570,12 +669,17 @@ static void vsock_guest_packet(VMCIVsock *v, const uint8_t *p)
     uint32_t hrid = ldl_le_p(p + VSOCK_PKT_U + 4);
     VMCIConn *c = conn_find(v, hport, gport), *pair;
 
+    vmci_trace(v->s, "guest %u -> host %u: %s 0x%" PRIx64 " (%s)", gport,
+               hport, vsock_pkt_names[type], u, c ? "known" : "new");
+
     if (type == VSOCK_PKT_REQUEST || type == VSOCK_PKT_REQUEST2) {
         if (c) {
-            qemu_log_mask(LOG_GUEST_ERROR, "vmw-vmci: vsock REQUEST for a "
-                          "live connection %u -> %u\n", gport, hport);
-            conn_close(c, true);
-            return;
+            /* The guest has forgotten the old one (it lingers here). */
+            if (c->qp) {
+                vmci_qp_host_detach(v->s, c->qp, false);
+                c->qp = NULL;
+            }
+            conn_close(c, false);
         }
         vsock_guest_request(v, type, gport, hport, u,
                             lduw_le_p(p + VSOCK_PKT_PROTO));
@@ -611,12 +715,17 @@ static void vsock_guest_packet(VMCIVsock *v, const uint8_t *p)
     case VSOCK_PKT_SHUTDOWN:
         c->guest_shut |= u & (VSOCK_SHUT_RCV | VSOCK_SHUT_SEND);
         if ((u & VSOCK_SHUT_RCV) && c->pair) {
-            conn_send(c->pair, VSOCK_PKT_SHUTDOWN, VSOCK_SHUT_RCV);
+            conn_tell_shutdown(c->pair, VSOCK_SHUT_RCV);
         }
         conn_pump(c);
         break;
     case VSOCK_PKT_RST:
-        conn_close(c, false);
+        /* A connected socket's reset ends it after what it sent. */
+        if (c->state == CONN_CONNECTED) {
+            conn_guest_gone(c);
+        } else {
+            conn_close(c, false);
+        }
         break;
     default:
         conn_close(c, true);
@@ -679,8 +788,13 @@ int vmci_host_send_dgram(VMCIState *s, uint32_t src, uint32_t dst,
 void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port)
 {
     VMCIVsock *v = s->vsock;
-    VMCIConn *c = conn_new(v, host_port_alloc(v, VMCI_INVALID_ID), port,
-                           CONN_REQUESTING);
+    VMCIConn *c;
+
+    if (v->nconns >= VSOCK_MAX_CONNS) {
+        close(fd);
+        return;
+    }
+    c = conn_new(v, host_port_alloc(v), port, CONN_REQUESTING);
 
     c->fd = fd;
     c->reply_ok = true;
@@ -727,6 +841,9 @@ void vmci_vsock_exit(VMCIState *s)
 {
     VMCIVsock *v = s->vsock;
 
+    if (!v) {
+        return;
+    }
     vmci_vsock_reset(s);
     if (v->bridge) {
         vmci_bridge_free(v->bridge);

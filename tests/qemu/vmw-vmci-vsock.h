@@ -33,6 +33,7 @@ struct VMCIConn {
     bool old_proto;             /* REQUEST/NEGOTIATE: polled */
     VMCIQueuePair *qp;          /* NULL once either side left it */
     uint32_t guest_shut;        /* SHUTDOWN modes from the guest */
+    uint32_t pending_shut;      /* to send once connected (hairpin) */
     bool host_eof;              /* the host socket will send no more */
     bool peer_eof;              /* the hairpin partner will send no more */
     bool eof_passed;            /* the end was told the guest's EOF */
@@ -44,12 +45,14 @@ struct VMCIConn {
     VMCIConn *waiter;           /* hairpin client waiting for this one */
     GByteArray *outbuf;         /* guest data read, not yet passed on */
     QEMUTimer *timer;           /* handshake limit, old-protocol poll */
+    int64_t since;              /* connected at (QEMU_CLOCK_VIRTUAL ms) */
 };
 
 struct VMCIVsock {
     VMCIState *s;
     QTAILQ_HEAD(, VMCIConn) conns;
     uint32_t next_port;
+    unsigned nconns;
     VMCIBridge *bridge;
 };
 

@@ -24,6 +24,7 @@
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 #include "exec/memory.h"
 #include "exec/address-spaces.h"
 #include "vmw-vmci.h"
@@ -78,10 +79,13 @@ static void vmci_signal(VMCIState *s, uint32_t cause)
 
     if (msix_enabled(pdev)) {
         /*
-         * One vector per cause when the guest unmasked it (exclusive
-         * mode); a guest that took a single vector reads ICR.
+         * One vector per cause (exclusive mode); a vector the guest never
+         * set up means it took a single vector and reads ICR.  A vector
+         * masked for a while keeps its cause pending in the PBA.
          */
-        if (vector >= s->msix_vectors || msix_is_masked(pdev, vector)) {
+        if (vector >= s->msix_vectors ||
+            (msix_is_masked(pdev, vector) &&
+             !msix_get_message(pdev, vector).address)) {
             vector = VMCI_VECTOR_DATAGRAM;
         }
         msix_notify(pdev, vector);
@@ -360,7 +364,7 @@ static void vmci_realize(PCIDevice *pdev, Error **errp)
     if (s->use_msi &&
         msi_init(pdev, VMCI_MSI_CAP_OFFSET, 1, true, false, &err) < 0) {
         error_propagate(errp, err);
-        return;
+        goto err_msi;
     }
 
     memory_region_init(&s->mmio_bar, OBJECT(s), "vmw-vmci-bar1", bar1_size);
@@ -378,7 +382,8 @@ static void vmci_realize(PCIDevice *pdev, Error **errp)
                       1, s->mmio ? VMCI_MSIX_PBA_MMIO : VMCI_MSIX_PBA_SMALL,
                       VMCI_MSIX_CAP_OFFSET, &err) < 0) {
             error_propagate(errp, err);
-            return;
+            s->use_msix = false;
+            goto err_msi;
         }
         for (i = 0; i < s->msix_vectors; i++) {
             msix_vector_use(pdev, i);
@@ -392,9 +397,20 @@ static void vmci_realize(PCIDevice *pdev, Error **errp)
     vmci_vsock_init(s, &err);
     if (err) {
         error_propagate(errp, err);
-        return;
+        goto err_msix;
     }
     vmci_dgram_reset(s);
+    return;
+
+err_msix:
+    if (s->use_msix) {
+        msix_uninit(pdev, &s->mmio_bar, &s->mmio_bar);
+    }
+err_msi:
+    msi_uninit(pdev);
+    vmci_vsock_exit(s);
+    g_free(s->out_buf);
+    s->out_buf = NULL;
 }
 
 static void vmci_exit(PCIDevice *pdev)
@@ -426,6 +442,12 @@ static void vmci_qdev_reset(DeviceState *dev)
     }
 }
 
+/* Host sockets and guest memory mapped into queue pairs do not migrate. */
+static const VMStateDescription vmstate_vmci = {
+    .name = TYPE_VMW_VMCI,
+    .unmigratable = 1,
+};
+
 static Property vmci_properties[] = {
     DEFINE_PROP_BOOL("mmio", VMCIState, mmio, true),
     DEFINE_PROP_BOOL("dma-datagram", VMCIState, dma_datagram, true),
@@ -434,6 +456,7 @@ static Property vmci_properties[] = {
     DEFINE_PROP_BOOL("msix", VMCIState, use_msix, true),
     DEFINE_PROP_BOOL("msi", VMCIState, use_msi, true),
     DEFINE_PROP_BOOL("hairpin", VMCIState, hairpin, false),
+    DEFINE_PROP_BOOL("trace", VMCIState, trace, false),
     DEFINE_PROP_STRING("uds", VMCIState, uds),
     DEFINE_PROP_UINT32("queue-limit", VMCIState, queue_limit,
                        2 * VMCI_MAX_DG_SIZE),
@@ -464,8 +487,7 @@ static void vmci_class_init(ObjectClass *klass, void *data)
     k->subsystem_id = VMCI_PCI_DEVICE_ID;
     dc->desc = "VMware VMCI device (model: hypervisor and host)";
     dc->reset = vmci_qdev_reset;
-    /* Host sockets and queue-pair mappings cannot migrate. */
-    dc->user_creatable = true;
+    dc->vmsd = &vmstate_vmci;
     device_class_set_props(dc, vmci_properties);
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }

@@ -55,6 +55,7 @@ struct VMCIQueuePair {
     uint64_t *ppns;             /* the guest's page list while attached */
     uint64_t num_ppns;
     uint64_t produce_pages;     /* header + data pages of the produce queue */
+    uint32_t page_shift;        /* GUEST_PAGE_SHIFT when the pages came */
     VMCIQPEventFn *host_event;
     void *host_opaque;
 };
@@ -81,6 +82,7 @@ struct VMCIState {
     bool use_msix;
     bool use_msi;
     bool hairpin;
+    bool trace;
     char *uds;
     uint32_t queue_limit;       /* bytes of data datagrams for the guest */
 
@@ -114,7 +116,9 @@ struct VMCIState {
     /* Hypervisor. */
     bool bitmap_set;
     uint64_t bitmap_ppn;
+    uint32_t bitmap_shift;
     QTAILQ_HEAD(, VMCIDoorbell) doorbells;
+    unsigned ndoorbells;
     uint32_t event_subs;
     uint64_t host_doorbell_rings;
 
@@ -126,6 +130,37 @@ struct VMCIState {
     /* Host, context 2. */
     VMCIVsock *vsock;
 };
+
+/* trace=on: one line per host-side event in QEMU's log (-D file). */
+#define vmci_trace(s, fmt, ...)                                 \
+    do {                                                        \
+        if ((s)->trace) {                                       \
+            qemu_log("vmw-vmci: " fmt "\n", ## __VA_ARGS__);     \
+        }                                                       \
+    } while (0)
+
+/*
+ * Main-loop entry points (socket handlers, timers) hold QEMU's re-entrancy
+ * guard as an MMIO handler does, so that DMA a guest aimed at our own BARs
+ * is refused rather than run into the register handlers mid-pump.
+ */
+static inline bool vmci_guard_enter(VMCIState *s)
+{
+    MemReentrancyGuard *g = &DEVICE(s)->mem_reentrancy_guard;
+
+    if (g->engaged_in_io) {
+        return false;
+    }
+    g->engaged_in_io = true;
+    return true;
+}
+
+static inline void vmci_guard_leave(VMCIState *s, bool entered)
+{
+    if (entered) {
+        DEVICE(s)->mem_reentrancy_guard.engaged_in_io = false;
+    }
+}
 
 /* vmw-vmci.c */
 void vmci_raise(VMCIState *s, uint32_t cause);
