@@ -4,7 +4,9 @@
 # make check: static checks with zero findings allowed.
 #   1. W=1 and sparse (C=2) build against the 6.12 test kernel;
 #   2. checkpatch.pl --strict (from linux-source-6.12) on every C file;
-#   3. kernel-doc -none -Wall on every C file and header.
+#   3. kernel-doc -none -Wall on every C file and header;
+#   4. the QEMU device model (tests/qemu) is QEMU code: QEMU's own
+#      checkpatch.pl instead of 2. and 3.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +15,9 @@ kdir=$("$repo/tests/kernel.sh" debug)
 ksrc=$(readlink -f "$kdir/source")
 fail=0
 
-files=$(cd "$repo" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^tests/out/' | sort -u)
+all=$(cd "$repo" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^tests/out/' | sort -u)
+files=$(echo "$all" | grep -v '^tests/qemu/')
+qfiles=$(echo "$all" | grep '^tests/qemu/' || true)
 
 echo ">>> W=1 C=2 build" >&2
 log=$(mktemp)
@@ -56,8 +60,15 @@ for f in $files; do
 done
 rm -f "$log"
 
+echo ">>> QEMU checkpatch (tests/qemu)" >&2
+qsrc=$("$repo/tests/qemu/build.sh" --source)
+for f in $qfiles; do
+	out=$(cd "$repo" && perl "$qsrc/scripts/checkpatch.pl" --no-tree -f "$f" 2>&1) ||
+		{ echo "$out" | grep -E -A4 '^(ERROR|WARNING)'; fail=1; }
+done
+
 if [ $fail -ne 0 ]; then
 	echo "check: FAILED" >&2
 	exit 1
 fi
-echo "check: W=1, sparse, checkpatch --strict and kernel-doc clean ($(echo "$files" | wc -w) files)"
+echo "check: W=1, sparse, checkpatch --strict and kernel-doc clean ($(echo "$files" | wc -w) files; QEMU checkpatch: $(echo "$qfiles" | wc -w) files)"

@@ -15,6 +15,11 @@ one case, passed when rc is 0. A non-zero rc with no failed case counts one
 failure (a crash or a bad exit). Every splat in console.log is a failure,
 and so is a run that never reached '# vv-done'.
 
+--known FILE (VV_IMPL=kernel runs only) names splats of the in-kernel
+modules that are known defects of theirs, one per line:
+'<header regex><TAB><regex of a line within the next 40>'.  Such a report is
+listed as 'known' and does not fail the run.
+
 The last line printed is 'N passed, N failed[, N skipped]'.
 """
 import argparse
@@ -84,6 +89,7 @@ def main():
     ap.add_argument("results")
     ap.add_argument("console")
     ap.add_argument("--qemu-rc", type=int, default=0)
+    ap.add_argument("--known")
     a = ap.parse_args()
 
     def read(path):
@@ -107,7 +113,22 @@ def main():
             for line in b["lines"][-40:]:
                 print(f"       | {line}")
 
-    splats = [ln for ln in con if SPLAT.search(ln)]
+    known = []
+    for ln in read(a.known) if a.known else []:
+        if ln.strip() and not ln.startswith("#"):
+            head, ctx = ln.split("\t")[:2]
+            known.append((re.compile(head), re.compile(ctx)))
+    excused = set()
+    for i, ln in enumerate(con):
+        for head, ctx in known:
+            if not head.search(ln):
+                continue
+            window = range(i, min(i + 40, len(con)))
+            if any(ctx.search(con[j]) for j in window):
+                print(f"known  splat  in-kernel defect: {ln.strip()}")
+                excused.update(j for j in window if SPLAT.search(con[j]))
+    splats = [ln for i, ln in enumerate(con)
+              if SPLAT.search(ln) and i not in excused]
     if splats:
         tf += 1
         print(f"FAIL splat  {len(splats)} suspicious kernel log lines, first ones:")

@@ -57,11 +57,13 @@ unload_modules() {
 }
 
 # A KUnit module runs its suites at load; their KTAP is in debugfs.
+# run_kunit KO [PARAM=VALUE...]
 run_kunit() {
 	local ko=$1 name before s
+	shift
 	name=$(basename "$ko" .ko)
 	before=$(ls /sys/kernel/debug/kunit)
-	if ! block load "$name" insmod "$ko"; then
+	if ! block load "$name" insmod "$ko" "$@"; then
 		return
 	fi
 	for s in $(ls /sys/kernel/debug/kunit); do
@@ -99,14 +101,32 @@ vv_test() {
 	# Leaks from boot are not ours: forget them before anything loads.
 	[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 	load_modules || return
-	if [ "$VV_IMPL" != kernel ]; then
+	if [ -n "$VV_VMCI" ]; then
+		vv_test_vmci
+	elif [ "$VV_IMPL" != kernel ]; then
 		for ko in /opt/vv/kunit/*.ko; do
 			[ -e "$ko" ] && run_kunit "$ko"
 		done
+		run_user_tests
+	else
+		run_user_tests
 	fi
-	run_user_tests
 	unload_modules
 	block leak kmemleak kmemleak_check
+}
+
+# A boot with the VMCI device model: our driver's suite against the
+# device, the boot's tests, then the suite again (the tests unbind and
+# bind the device). The other suites fake a device: not with a real one.
+vv_test_vmci() {
+	local ko=/opt/vv/kunit/vmci_pci_device_kunit.ko
+	if [ "$VV_IMPL" != kernel ] && [ -e $ko ]; then
+		run_kunit $ko expected_cid="$VV_VMCI_CID" doorbells="$VV_VMCI_NOTIFY"
+	fi
+	run_user_tests
+	if [ "$VV_IMPL" != kernel ] && [ -e $ko ]; then
+		run_kunit $ko expected_cid="$VV_VMCI_CID" doorbells="$VV_VMCI_NOTIFY"
+	fi
 }
 
 vv_run() {

@@ -3,11 +3,16 @@
 #
 # Run the kernel's tools/testing/vsock/vsock_test over loopback in one guest:
 # server in the background, client in the foreground, both with
-# --peer-cid=1 and a TCP control channel on 127.0.0.1.  The client's
+# --peer-cid=1 (or the given one: 2 through the VMCI model's hairpin) and a
+# TCP control channel on 127.0.0.1.  The client's
 # "<id> - <name>...ok" lines are turned into KTAP, one case per vsock_test
 # case.  Extra arguments (e.g. --skip=<id>) go to both sides.
 #
-#   run_vsock_test.sh [--control-port=<port>] [vsock_test args...]
+#   run_vsock_test.sh [--control-port=<port>] [--peer-cid=<cid>]
+#                     [--skip-name=<regex>] [vsock_test args...]
+#
+# --skip-name skips the cases whose name matches (an extended regex): what
+# a transport does not implement, such as SEQPACKET over VMCI.
 #
 # vsock_test stops at its first failing case; this script then starts a
 # new round that skips every case already run, so that one failure does
@@ -18,9 +23,16 @@
 # loopback must support it).
 
 cport=15432
-case "$1" in
---control-port=*) cport=${1#--control-port=}; shift ;;
-esac
+peer=1
+skipname=
+while :; do
+	case "$1" in
+	--control-port=*) cport=${1#--control-port=}; shift ;;
+	--peer-cid=*) peer=${1#--peer-cid=}; shift ;;
+	--skip-name=*) skipname=${1#--skip-name=}; shift ;;
+	*) break ;;
+	esac
+done
 
 bin=$(command -v vsock_test) || { echo "vsock_test not found" >&2; exit 1; }
 dir=$(mktemp -d /tmp/vsock_test.XXXXXX)
@@ -49,7 +61,7 @@ listening() {
 round() {
 	port=$1
 	shift
-	run "$bin" --mode=server --control-port="$port" --peer-cid=1 "$@" \
+	run "$bin" --mode=server --control-port="$port" --peer-cid="$peer" "$@" \
 		>"$dir/server" 2>&1 &
 	spid=$!
 	i=0
@@ -63,7 +75,7 @@ round() {
 		sleep 0.05 2>/dev/null || sleep 1
 	done
 	run "$bin" --mode=client --control-host=127.0.0.1 \
-		--control-port="$port" --peer-cid=1 "$@" >"$dir/client" 2>&1
+		--control-port="$port" --peer-cid="$peer" "$@" >"$dir/client" 2>&1
 	# The server ends on the control socket's EOF; don't wait forever.
 	i=0
 	while kill -0 "$spid" 2>/dev/null && [ $i -lt 100 ]; do
@@ -101,6 +113,11 @@ verdicts() {
 
 "$bin" --list >"$dir/list" 2>&1
 ntests=$(grep -c '^[0-9]' "$dir/list")
+if [ -n "$skipname" ]; then
+	for id in $(awk -F '\t' -v re="$skipname" '$2 ~ re { print $1 }' "$dir/list"); do
+		set -- "$@" "--skip=$id"
+	done
+fi
 
 echo "KTAP version 1"
 echo "1..$ntests"

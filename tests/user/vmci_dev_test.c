@@ -104,7 +104,7 @@ static int find_dg(__u8 *buf, __u32 sctx, __u32 srid)
 {
 	int batch, off;
 
-	for (batch = 0; batch < 4; batch++) {
+	for (batch = 0; batch < 16; batch++) {
 		read_batch(buf);
 		for (off = 0; off + 24 <= 4096;) {
 			struct dg *d = (struct dg *)(buf + off);

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Host programs for the VMCI model's bridge (uds=PATH), run by tests/run.sh
+beside QEMU; the guest side is tests/clients/py_vmci.py.
+
+  PATH_5000         stream echo
+  PATH_5002         sends b"bye" and closes
+  PATH_5001.dgram   datagram echo (replies to the sender's address)
+  PATH              connects into the guest: "CONNECT 6000\\n", then sends
+                    256 KiB, checks the echo and sends "VERDICT ok\\n"
+  PATH.dgram        every 0.2 s: "6001\\nhi-from-host" from PATH_5003.dgram
+  PATH_5004         "CID <n>\\n": sets the device's CID at run time through
+                    the QEMU monitor (qom-set), as a migration would
+
+Usage: host_peer.py PATH LOG [MONITOR]
+"""
+
+import hashlib
+import os
+import socket
+import sys
+import threading
+import time
+
+path, logpath = sys.argv[1], sys.argv[2]
+monitor = sys.argv[3] if len(sys.argv) > 3 else None
+log = open(logpath, "w", buffering=1)
+
+
+def say(*args):
+    print(time.strftime("%H:%M:%S"), *args, file=log)
+
+
+def serve(port, handler):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    p = f"{path}_{port}"
+    if os.path.exists(p):
+        os.unlink(p)
+    s.bind(p)
+    s.listen(64)
+
+    def loop():
+        while True:
+            c, _ = s.accept()
+            threading.Thread(target=handler, args=(c,), daemon=True).start()
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def echo(c):
+    n = 0
+    with c:
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            c.sendall(b)
+            n += len(b)
+    say("echo connection done,", n, "bytes")
+
+
+def bye(c):
+    with c:
+        c.sendall(b"bye")
+
+
+def dgram_echo():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    p = f"{path}_5001.dgram"
+    if os.path.exists(p):
+        os.unlink(p)
+    s.bind(p)
+    while True:
+        b, addr = s.recvfrom(70000)
+        say("dgram", len(b), "bytes from", addr)
+        s.sendto(b, addr)
+
+
+def recv_exact(c, n):
+    buf = b""
+    while len(buf) < n:
+        b = c.recv(n - len(buf))
+        if not b:
+            raise EOFError(f"EOF after {len(buf)} of {n}")
+        buf += b
+    return buf
+
+
+def connect_in():
+    data = hashlib.sha256(b"vmci").digest() * (256 * 1024 // 32)
+    while True:
+        try:
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.connect(path)
+            c.sendall(b"CONNECT 6000\n")
+            line = b""
+            while not line.endswith(b"\n"):
+                b = c.recv(1)
+                if not b:
+                    raise EOFError("closed before OK")
+                line += b
+            say("connect-in:", line.strip())
+            if not line.startswith(b"OK "):
+                raise EOFError(line)
+            t = threading.Thread(target=c.sendall, args=(data,), daemon=True)
+            t.start()
+            back = recv_exact(c, len(data))
+            t.join()
+            verdict = b"ok" if back == data else b"bad"
+            c.sendall(b"VERDICT " + verdict + b"\n")
+            say("connect-in verdict", verdict)
+            c.close()
+            return
+        except (OSError, EOFError) as e:
+            say("connect-in retry:", e)
+            c.close()
+            time.sleep(0.5)
+
+
+def dgram_ingress():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    p = f"{path}_5003.dgram"
+    if os.path.exists(p):
+        os.unlink(p)
+    s.bind(p)
+    while True:
+        try:
+            s.sendto(b"6001\nhi-from-host", f"{path}.dgram")
+        except OSError as e:
+            say("ingress:", e)
+        time.sleep(0.2)
+
+
+def set_cid(c):
+    with c:
+        line = b""
+        while not line.endswith(b"\n"):
+            b = c.recv(1)
+            if not b:
+                return
+            line += b
+        cid = int(line.split()[1])
+        m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        m.connect(monitor)
+        m.sendall(f"qom-set /machine/peripheral/vmci0 cid {cid}\n".encode())
+        time.sleep(0.5)
+        m.settimeout(0.5)
+        try:
+            reply = m.recv(65536).replace(b"\r", b"").split(b"\n")
+            say("monitor:", [ln for ln in reply if b"\x1b" not in ln])
+        except OSError:
+            pass
+        m.close()
+        say("cid set to", cid)
+
+
+serve(5000, echo)
+if monitor:
+    serve(5004, set_cid)
+serve(5002, bye)
+for fn in (dgram_echo, connect_in, dgram_ingress):
+    threading.Thread(target=fn, daemon=True).start()
+say("host peer up on", path)
+while True:
+    time.sleep(3600)
