@@ -32,6 +32,12 @@
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)
 #endif
 
+/* ---- VMCI PCI driver ---- */
+/* PCI_IRQ_LEGACY became PCI_IRQ_INTX in 6.8. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define PCI_IRQ_INTX		PCI_IRQ_LEGACY
+#endif
+
 /* ---- vsock (block owned by the vsock helper) ---- */
 /*
  * proto_ops.accept(): 6.10 moved the flags into struct proto_accept_arg.

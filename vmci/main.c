@@ -3,7 +3,8 @@
  * VMCI core module: sequences the init and exit of each part.
  *
  * Order: the delivery workqueue first (everything may defer to it),
- * then doorbells, then the personalities, which make the API usable.
+ * then doorbells, then the personalities, which make the API usable,
+ * and last the PCI driver, whose probe attaches the guest personality.
  * Exit is the exact reverse; destroying the workqueue last runs the
  * deferred callbacks, which hold their endpoint's reference. Each part's
  * exit frees what clients leaked (and says so), so an unload leaves
@@ -16,6 +17,7 @@
 #include <vv_compat.h>
 
 #include "vmci_core.h"
+#include "pci/vmci_pci.h"
 
 static int __init vmci_init(void)
 {
@@ -34,8 +36,13 @@ static int __init vmci_init(void)
 	ret = vmci_host_init();
 	if (ret)
 		goto err_guest;
+	ret = vmci_pci_init();
+	if (ret)
+		goto err_host;
 	return 0;
 
+err_host:
+	vmci_host_exit();
 err_guest:
 	vmci_guest_exit();
 err_doorbell:
@@ -47,6 +54,7 @@ err_datagram:
 
 static void __exit vmci_exit(void)
 {
+	vmci_pci_exit();
 	vmci_host_exit();
 	vmci_guest_exit();
 	vmci_doorbell_exit();
