@@ -180,6 +180,24 @@ static u32 dg_src_priv_flags(struct vmci_handle src)
 	return priv;
 }
 
+/*
+ * A sender speaks for itself only: the hypervisor's events come from the
+ * core (context 0), a VM's datagrams carry its own context, and a kernel
+ * endpoint is this guest or the host personality. Else anyone could send
+ * a queue-pair detach event "from the hypervisor".
+ */
+static bool dg_source_allowed(u32 context_id, const struct vmci_handle *src)
+{
+	if (context_id == VMCI_HYPERVISOR_CONTEXT_ID ||
+	    src->context == VMCI_INVALID_ID)
+		return true;
+	if (context_id != VMCI_INVALID_ID)
+		return src->context == context_id;
+	if (src->context == VMCI_HOST_CONTEXT_ID)
+		return vmci_host_active();
+	return vmci_guest_active() && src->context == vmci_get_context_id();
+}
+
 static int dg_dispatch_as_host(struct vmci_datagram *dg)
 {
 	struct vmci_dg_entry *entry;
@@ -222,6 +240,11 @@ int vmci_datagram_dispatch(u32 context_id, struct vmci_datagram *dg,
 
 	if (dg->payload_size > VMCI_MAX_DG_PAYLOAD_SIZE)
 		return VMCI_ERROR_PAYLOAD_TOO_LARGE;
+	if (!dg_source_allowed(context_id, &dg->src)) {
+		pr_warn_ratelimited("datagram from context %u claims source %u:%u\n",
+				    context_id, dg->src.context, dg->src.resource);
+		return VMCI_ERROR_NO_ACCESS;
+	}
 	ret = vmci_route(&dg->src, &dg->dst, from_guest, &route);
 	if (ret < VMCI_SUCCESS)
 		return ret;

@@ -28,6 +28,7 @@
 struct vmci_doorbell {
 	struct vmci_resource res;
 	u32 idx;
+	bool linked;		/* with the guest device; vmci_dbell_link_lock */
 	bool run_delayed;
 	u32 priv_flags;
 	vmci_callback notify_cb;
@@ -36,6 +37,15 @@ struct vmci_doorbell {
 };
 
 static DEFINE_IDA(vmci_dbell_ida);
+/*
+ * Serializes linking with the hypervisor: a create (add, link, publish),
+ * a destroy (unpublish, forget the link), linking every doorbell when a
+ * device attaches and forgetting the links when it detaches. So a
+ * doorbell created while a device attaches is linked exactly once, and a
+ * destroy waits for a create of the same handle to finish. Inside
+ * vmci_guest_lock; never held while waiting for callbacks.
+ */
+static DEFINE_MUTEX(vmci_dbell_link_lock);
 static struct vmci_doorbell __rcu *vmci_dbell_slots[VMCI_MAX_GUEST_DOORBELL_COUNT];
 static u8 *vmci_dbell_local_bitmap;
 
@@ -125,14 +135,39 @@ void vmci_doorbell_link_all(void)
 	struct vmci_doorbell *db;
 	u32 idx;
 
-	rcu_read_lock();
+	mutex_lock(&vmci_dbell_link_lock);
 	for (idx = 0; idx < VMCI_MAX_GUEST_DOORBELL_COUNT; idx++) {
-		db = rcu_dereference(vmci_dbell_slots[idx]);
-		if (db && dbell_hypercall(VMCI_DOORBELL_LINK, db->res.handle,
-					  idx) < VMCI_SUCCESS)
+		db = rcu_dereference_protected(vmci_dbell_slots[idx],
+					       lockdep_is_held(&vmci_dbell_link_lock));
+		if (!db || db->linked)
+			continue;
+		if (dbell_hypercall(VMCI_DOORBELL_LINK, db->res.handle,
+				    idx) < VMCI_SUCCESS)
 			pr_warn_ratelimited("cannot link doorbell %u\n", idx);
+		else
+			db->linked = true;
 	}
-	rcu_read_unlock();
+	mutex_unlock(&vmci_dbell_link_lock);
+}
+
+/**
+ * vmci_doorbell_unlink_all() - forget the links with a departing device
+ *
+ * Context: process context.
+ */
+void vmci_doorbell_unlink_all(void)
+{
+	struct vmci_doorbell *db;
+	u32 idx;
+
+	mutex_lock(&vmci_dbell_link_lock);
+	for (idx = 0; idx < VMCI_MAX_GUEST_DOORBELL_COUNT; idx++) {
+		db = rcu_dereference_protected(vmci_dbell_slots[idx],
+					       lockdep_is_held(&vmci_dbell_link_lock));
+		if (db)
+			db->linked = false;
+	}
+	mutex_unlock(&vmci_dbell_link_lock);
 }
 
 static struct vmci_doorbell *dbell_alloc(u32 flags, u32 priv_flags,
@@ -186,6 +221,7 @@ int vmci_doorbell_create(struct vmci_handle *handle, u32 flags,
 	db = dbell_alloc(flags, priv_flags, notify_cb, client_data);
 	if (IS_ERR(db))
 		return PTR_ERR(db);
+	mutex_lock(&vmci_dbell_link_lock);
 	ret = vmci_resource_add(&db->res, VMCI_RESOURCE_TYPE_DOORBELL, h);
 	if (ret < VMCI_SUCCESS)
 		goto err_free;
@@ -193,14 +229,17 @@ int vmci_doorbell_create(struct vmci_handle *handle, u32 flags,
 		ret = dbell_hypercall(VMCI_DOORBELL_LINK, db->res.handle, db->idx);
 		if (ret < VMCI_SUCCESS)
 			goto err_remove;
+		db->linked = true;
 	}
 	rcu_assign_pointer(vmci_dbell_slots[db->idx], db);
+	mutex_unlock(&vmci_dbell_link_lock);
 	*handle = db->res.handle;
 	return 0;
 
 err_remove:
 	vmci_resource_remove(vmci_resource_get(&db->res));
 err_free:
+	mutex_unlock(&vmci_dbell_link_lock);
 	dbell_free(db);
 	return vmci_status_to_errno(ret);
 }
@@ -209,15 +248,21 @@ EXPORT_SYMBOL_VV(vmci_doorbell_create);
 int vmci_doorbell_destroy(struct vmci_handle handle)
 {
 	struct vmci_doorbell *db = dbell_get(handle);
+	bool linked;
 
 	if (!db)
 		return -ENOENT;
+	/* A create of this handle still running finishes first. */
+	mutex_lock(&vmci_dbell_link_lock);
 	/* Scans find it no more; those running finish before remove returns. */
 	if (rcu_access_pointer(vmci_dbell_slots[db->idx]) == db)
 		RCU_INIT_POINTER(vmci_dbell_slots[db->idx], NULL);
+	linked = db->linked;
+	db->linked = false;
+	mutex_unlock(&vmci_dbell_link_lock);
 	if (!vmci_resource_remove(&db->res))
 		return 0;
-	if (vmci_guest_active() &&
+	if (linked && vmci_guest_active() &&
 	    dbell_hypercall(VMCI_DOORBELL_UNLINK, handle, 0) < VMCI_SUCCESS)
 		pr_warn_ratelimited("cannot unlink doorbell %u\n", db->idx);
 	dbell_free(db);

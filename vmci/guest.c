@@ -94,7 +94,8 @@ int vmci_guest_attach(struct vmci_hw *hw)
 		return -EPERM;
 	mutex_lock(&vmci_guest_lock);
 	ret = -EBUSY;
-	if (rcu_access_pointer(vmci_guest_dev))
+	if (rcu_dereference_protected(vmci_guest_dev,
+				      lockdep_is_held(&vmci_guest_lock)))
 		goto out;
 	rcu_assign_pointer(vmci_guest_dev, hw);
 	cid = guest_query_cid();
@@ -122,9 +123,11 @@ EXPORT_SYMBOL_IF_KUNIT(vmci_guest_attach);
 void vmci_guest_detach(struct vmci_hw *hw)
 {
 	mutex_lock(&vmci_guest_lock);
-	if (rcu_access_pointer(vmci_guest_dev) != hw)
+	if (rcu_dereference_protected(vmci_guest_dev,
+				      lockdep_is_held(&vmci_guest_lock)) != hw)
 		goto out;
 	vmci_personality_set(false, false);
+	vmci_doorbell_unlink_all();
 	vmci_event_unsubscribe(vmci_guest_cid_sub);
 	vmci_guest_cid_sub = VMCI_INVALID_ID;
 	RCU_INIT_POINTER(vmci_guest_dev, NULL);

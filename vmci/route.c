@@ -38,8 +38,13 @@ static int route_to_host(struct vmci_handle *src, bool from_guest,
 		*route = VMCI_ROUTE_AS_HOST;
 		return VMCI_SUCCESS;
 	}
-	/* In a guest, "the host" is the machine below us. */
-	if (!from_guest && vmci_guest_active()) {
+	/*
+	 * In a guest, "the host" is the machine below us; but an endpoint of
+	 * our own host personality (made before the device came) talks to
+	 * host endpoints here, and never through the device.
+	 */
+	if (!from_guest && vmci_guest_active() &&
+	    src->context != VMCI_HOST_CONTEXT_ID) {
 		if (src->context == VMCI_INVALID_ID)
 			src->context = vmci_get_context_id();
 		*route = VMCI_ROUTE_AS_GUEST;
@@ -76,6 +81,9 @@ static int route_to_vm(struct vmci_handle *src, const struct vmci_handle *dst,
 	if (!vmci_guest_active())
 		return vmci_host_active() ? VMCI_ERROR_DST_UNREACHABLE :
 					    VMCI_ERROR_DEVICE_NOT_FOUND;
+	/* The host personality reaches VMs only through /dev/vmci. */
+	if (src->context == VMCI_HOST_CONTEXT_ID)
+		return VMCI_ERROR_DST_UNREACHABLE;
 	/* Let the hypervisor decide (it may be ourselves, as a guest). */
 	if (src->context == VMCI_INVALID_ID)
 		src->context = vmci_get_context_id();

@@ -12,6 +12,7 @@
  *
  *   vmci_guest_lock       (guest.c, mutex)
  *   vmci_personality_lock (context.c, mutex)
+ *   vmci_dbell_link_lock  (doorbell.c, mutex)
  *   vmci_qp_broker_lock   (broker.c, mutex)
  *   vmci_event_lock       (event.c, mutex; never held while delivering)
  *   vmci_resource_lock    (resource.c, spinlock, innermost)
@@ -121,6 +122,7 @@ int vmci_doorbell_init(void);
 void vmci_doorbell_exit(void);
 void vmci_doorbell_scan(u8 *bitmap);
 void vmci_doorbell_link_all(void);
+void vmci_doorbell_unlink_all(void);
 
 /* queue.c: one queue of a queue pair and the ring math */
 

@@ -171,6 +171,20 @@ static void vmci_event_dispatch_via_datagram_route(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->last_event, VMCI_EVENT_QP_PEER_ATTACH);
 }
 
+/* Only the core speaks for the hypervisor: a client's forgery is refused. */
+static void vmci_datagram_send_forged_hypervisor_event_is_refused(struct kunit *test)
+{
+	struct ev_sink *s = ev_sink_new(test, VMCI_EVENT_QP_PEER_DETACH);
+	struct vmci_event_qp ev;
+
+	ev_make_qp(&ev, VMCI_EVENT_QP_PEER_DETACH, 5);
+	KUNIT_EXPECT_EQ(test, vmci_datagram_send(&ev.msg.hdr), -EPERM);
+	/* Nor can a kernel client claim to be some VM. */
+	ev.msg.hdr.src = vmci_make_handle(4321, 1);
+	KUNIT_EXPECT_EQ(test, vmci_datagram_send(&ev.msg.hdr), -EPERM);
+	KUNIT_EXPECT_EQ(test, s->count, 0);
+}
+
 static struct kunit_case vmci_event_cases[] = {
 	KUNIT_CASE(vmci_event_subscribe_rejects_bad_args),
 	KUNIT_CASE(vmci_event_unsubscribe_unknown_is_enoent),
@@ -178,6 +192,7 @@ static struct kunit_case vmci_event_cases[] = {
 	KUNIT_CASE(vmci_event_unsubscribe_stops_delivery),
 	KUNIT_CASE_PARAM(vmci_event_dispatch_malformed_is_rejected, ev_bad_gen_params),
 	KUNIT_CASE(vmci_event_dispatch_via_datagram_route),
+	KUNIT_CASE(vmci_datagram_send_forged_hypervisor_event_is_refused),
 	{}
 };
 

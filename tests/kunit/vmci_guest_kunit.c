@@ -7,6 +7,8 @@
  * delivered, doorbells are linked and rung through the device bitmap.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <vv_compat.h>
@@ -268,6 +270,147 @@ static void vmci_guest_doorbell_link_failure_fails_create(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vmci_handle_is_invalid(h));
 }
 
+/*
+ * A handle of the host personality, made before the device came, keeps
+ * context 2: what it sends to host endpoints stays here, never goes out
+ * through the device (whose hypervisor would refuse the source).
+ */
+static void vmci_datagram_send_host_handle_stays_local(struct kunit *test)
+{
+	struct vmci_handle src, dst;
+	struct vmci_datagram dg = {};
+	int got = 0, sends, i;
+	struct fake_dev *f;
+
+	if (!vmci_host_active())
+		kunit_skip(test, "needs the host personality");
+	KUNIT_ASSERT_EQ(test, vmci_datagram_create_handle(VMCI_INVALID_ID, 0, guest_recv,
+							  &got, &dst), 0);
+	KUNIT_ASSERT_EQ(test, vmci_datagram_create_handle(VMCI_INVALID_ID, 0, guest_recv,
+							  &got, &src), 0);
+	KUNIT_EXPECT_EQ(test, src.context, VMCI_HOST_CONTEXT_ID);
+	f = fake_attach(test);
+	sends = f->sends;
+	dg.src = src;
+	dg.dst = dst;
+	KUNIT_EXPECT_EQ(test, vmci_datagram_send(&dg), sizeof(dg));
+	KUNIT_EXPECT_EQ(test, f->sends, sends);
+	/* Host to host is deferred: wait for it. */
+	for (i = 0; i < 50 && !READ_ONCE(got); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, vmci_datagram_destroy_handle(src), 0);
+	KUNIT_EXPECT_EQ(test, vmci_datagram_destroy_handle(dst), 0);
+	KUNIT_EXPECT_EQ(test, got, 1);
+	/* And a VM is reached only through /dev/vmci, not the device. */
+	dg.dst = vmci_make_handle(FAKE_CID + 1, 5);
+	KUNIT_EXPECT_LT(test, vmci_datagram_send(&dg), 0);
+	KUNIT_EXPECT_EQ(test, f->sends, sends);
+}
+
+/* Records the doorbells DOORBELL_LINK named, in order. */
+#define RACE_MAX_LINKS 8
+
+struct race_links {
+	spinlock_t lock;	/* protects the fields below */
+	u32 rid[RACE_MAX_LINKS];
+	int n;
+};
+
+static struct race_links *race_links;
+
+static int race_send(struct vmci_hw *hw, struct vmci_datagram *dg)
+{
+	struct vmci_doorbell_link_msg *m = (void *)dg;
+	unsigned long flags;
+
+	if (dg->dst.context == VMCI_HYPERVISOR_CONTEXT_ID &&
+	    dg->dst.resource == VMCI_DOORBELL_LINK) {
+		spin_lock_irqsave(&race_links->lock, flags);
+		if (race_links->n < RACE_MAX_LINKS)
+			race_links->rid[race_links->n++] = m->handle.resource;
+		spin_unlock_irqrestore(&race_links->lock, flags);
+	}
+	return fake_send(hw, dg);
+}
+
+static const struct vmci_hw_ops race_ops = {
+	.send_datagram = race_send,
+};
+
+struct race_create {
+	struct completion go;
+	struct completion done;
+	struct vmci_handle h;
+	int ret;
+	int rung;
+};
+
+static int race_create_fn(void *data)
+{
+	struct race_create *c = data;
+
+	wait_for_completion(&c->go);
+	c->h = VMCI_INVALID_HANDLE;
+	c->ret = vmci_doorbell_create(&c->h, 0, 0, guest_db_cb, &c->rung);
+	complete(&c->done);
+	return 0;
+}
+
+static int race_links_of(u32 rid)
+{
+	int i, n = 0;
+
+	for (i = 0; i < race_links->n; i++)
+		n += race_links->rid[i] == rid;
+	return n;
+}
+
+/*
+ * A doorbell created while a device attaches is linked exactly once:
+ * not missed (created before the attach saw it), not twice (linked by
+ * both). Many rounds, the create and the attach started together.
+ */
+static void vmci_doorbell_create_racing_attach_links_once(struct kunit *test)
+{
+	struct race_create *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct fake_dev *f = fake_new(test, FAKE_CID);
+	int round, bad = 0, links;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	race_links = kunit_kzalloc(test, sizeof(*race_links), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race_links);
+	spin_lock_init(&race_links->lock);
+	f->hw.ops = &race_ops;
+	for (round = 0; round < 200; round++) {
+		struct task_struct *t;
+
+		init_completion(&c->go);
+		init_completion(&c->done);
+		c->ret = -EINPROGRESS;
+		race_links->n = 0;
+		t = kthread_create(race_create_fn, c, "vmci-race");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		get_task_struct(t);
+		wake_up_process(t);
+		complete(&c->go);
+		KUNIT_ASSERT_EQ(test, vmci_guest_attach(&f->hw), 0);
+		/* kthread_stop() before it ran would skip the create. */
+		wait_for_completion(&c->done);
+		kthread_stop(t);
+		put_task_struct(t);
+		KUNIT_ASSERT_EQ(test, c->ret, 0);
+		links = race_links_of(c->h.resource);
+		if (links != 1) {
+			kunit_info(test, "round %d: doorbell linked %d times\n",
+				   round, links);
+			bad++;
+		}
+		vmci_guest_detach(&f->hw);
+		KUNIT_ASSERT_EQ(test, vmci_doorbell_destroy(c->h), 0);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
 static void vmci_qpair_alloc_guest_remote_not_yet(struct kunit *test)
 {
 	struct vmci_handle h = VMCI_INVALID_HANDLE;
@@ -332,6 +475,8 @@ static struct kunit_case vmci_guest_cases[] = {
 	KUNIT_CASE(vmci_guest_receive_ctx_update_to_reserved_id_is_ignored),
 	KUNIT_CASE(vmci_guest_doorbell_links_and_rings_by_bitmap),
 	KUNIT_CASE(vmci_guest_doorbell_link_failure_fails_create),
+	KUNIT_CASE(vmci_datagram_send_host_handle_stays_local),
+	KUNIT_CASE(vmci_doorbell_create_racing_attach_links_once),
 	KUNIT_CASE(vmci_qpair_alloc_guest_remote_not_yet),
 	KUNIT_CASE(vmci_register_vsock_callback_sees_personalities),
 	{}
