@@ -48,12 +48,6 @@
 #define VSOCK_CHUNK             (64 * KiB)
 #define VSOCK_FIRST_PORT        49152
 #define VSOCK_MAX_CONNS         1024
-/*
- * A 6.12 guest handles queue-pair events at once but control packets from
- * a work item: a peer-detach sent right after ATTACH can overtake it and
- * fail the guest's connect().  A connection lives this long at least.
- */
-#define VSOCK_SETTLE_MS         200
 
 /* Control packets. */
 
@@ -197,8 +191,14 @@ static void conn_close(VMCIConn *c, bool tell_guest)
             conn_send(c, VSOCK_PKT_RST, 0);
         }
     }
+    /*
+     * No peer-detach event: SHUTDOWN said it all, and a 6.12 guest handles
+     * events at once but packets from a work item, so the event could
+     * overtake the ATTACH before it and fail connect().  The pair stays
+     * until the guest leaves it.
+     */
     if (c->qp) {
-        vmci_qp_host_detach(v->s, c->qp, tell_guest);
+        vmci_qp_host_detach(v->s, c->qp, false);
         c->qp = NULL;
     }
     if (c->fd >= 0) {
@@ -272,7 +272,6 @@ static void conn_established(VMCIConn *c)
     VMCIConn *pair;
 
     c->state = CONN_CONNECTED;
-    c->since = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
     if (c->old_proto) {
         timer_mod(c->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
                   VSOCK_POLL_MS);
@@ -480,14 +479,6 @@ static void conn_pump(VMCIConn *c)
     if (drained && (c->end_closed || !c->qp ||
                     ((c->guest_shut & VSOCK_SHUT_SEND) &&
                      (c->host_eof || c->peer_eof)))) {
-        int64_t settled = c->since + VSOCK_SETTLE_MS;
-
-        if (c->qp && qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) < settled) {
-            timer_mod(c->timer, settled);
-            c->end_closed = true;
-            conn_update_fd(c);
-            return;
-        }
         conn_close(c, c->qp || c->state != CONN_CONNECTED);
         return;
     }
@@ -548,6 +539,10 @@ static void conn_guest_gone(VMCIConn *c)
     vmci_qp_host_detach(s, qp, false);
     c->qp = NULL;
     c->guest_shut = VSOCK_SHUT_RCV | VSOCK_SHUT_SEND;
+    /* The partner's sends fail now; its reads end after the data. */
+    if (c->pair) {
+        conn_tell_shutdown(c->pair, VSOCK_SHUT_RCV);
+    }
     /*
      * The end (host socket or hairpin partner) still gets what the guest
      * left, then its EOF; then the connection goes.

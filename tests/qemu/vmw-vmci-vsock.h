@@ -45,7 +45,6 @@ struct VMCIConn {
     VMCIConn *waiter;           /* hairpin client waiting for this one */
     GByteArray *outbuf;         /* guest data read, not yet passed on */
     QEMUTimer *timer;           /* handshake limit, old-protocol poll */
-    int64_t since;              /* connected at (QEMU_CLOCK_VIRTUAL ms) */
 };
 
 struct VMCIVsock {

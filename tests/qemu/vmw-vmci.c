@@ -123,6 +123,15 @@ static void vmci_raise_pending(VMCIState *s)
 
 /* Registers. */
 
+/*
+ * A guest that did not take DMA datagrams (an older driver on the newer
+ * device) uses the byte streams, as on the I/O-port device.
+ */
+static bool vmci_dma_in_use(VMCIState *s)
+{
+    return s->caps_in_use & VMCI_CAPS_DMA_DATAGRAM;
+}
+
 static void vmci_device_reset(VMCIState *s)
 {
     s->caps_in_use = 0;
@@ -182,14 +191,14 @@ static uint64_t vmci_reg_read(void *opaque, hwaddr addr, unsigned size)
     case VMCI_REG_IMR:
         return s->imr;
     case VMCI_REG_DATA_IN:
-        if (!s->mmio) {
+        if (!vmci_dma_in_use(s)) {
             return vmci_data_in_byte(s);
         }
         break;
     case VMCI_REG_CAPS:
         return s->caps;
     case VMCI_REG_RESULT_LOW:
-        if (!s->mmio) {
+        if (!vmci_dma_in_use(s)) {
             vmci_data_out_sync(s);
         }
         return (uint32_t)s->result;
@@ -222,7 +231,7 @@ static void vmci_reg_write(void *opaque, hwaddr addr, uint64_t val,
         vmci_raise_pending(s);
         return;
     case VMCI_REG_DATA_OUT:
-        if (!s->mmio) {
+        if (!vmci_dma_in_use(s)) {
             vmci_data_out_byte(s, val);
             return;
         }
