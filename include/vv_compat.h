@@ -33,8 +33,8 @@
 #endif
 
 /* ---- VMCI PCI driver ---- */
-/* PCI_IRQ_LEGACY became PCI_IRQ_INTX in 6.8. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+/* PCI_IRQ_LEGACY became PCI_IRQ_INTX in 6.8 (some stable trees have both). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0) && !defined(PCI_IRQ_INTX)
 #define PCI_IRQ_INTX		PCI_IRQ_LEGACY
 #endif
 

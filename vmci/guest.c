@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/device.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -49,6 +50,28 @@ int vmci_guest_send(struct vmci_datagram *dg)
 	return ret;
 }
 
+/**
+ * vmci_guest_dma_device() - what queue-pair pages must be DMA-able for
+ * @dev: out: the device, with a reference (NULL for a fake device)
+ * @caps: out: the capabilities in use
+ *
+ * Return: false without a device.
+ * Context: any context.
+ */
+bool vmci_guest_dma_device(struct device **dev, u32 *caps)
+{
+	struct vmci_hw *hw;
+
+	rcu_read_lock();
+	hw = rcu_dereference(vmci_guest_dev);
+	if (hw) {
+		*dev = get_device(hw->dev);
+		*caps = hw->caps;
+	}
+	rcu_read_unlock();
+	return hw;
+}
+
 int vmci_send_datagram(struct vmci_datagram *dg)
 {
 	int ret;
@@ -66,7 +89,7 @@ static void guest_cid_update(u32 sub_id, const struct vmci_event_data *ed,
 	const struct vmci_event_payld_ctx *p = vmci_event_data_const_payload(ed);
 
 	/* The payload comes from the device: a reserved ID would strand us. */
-	if (!vmci_context_is_vm(p->context_id)) {
+	if (!vmci_context_is_vm(p->context_id) || p->context_id > S32_MAX) {
 		pr_warn_ratelimited("ignoring context ID update to %u\n",
 				    p->context_id);
 		return;
@@ -74,6 +97,7 @@ static void guest_cid_update(u32 sub_id, const struct vmci_event_data *ed,
 	vmci_guest_set_context_id(p->context_id);
 }
 
+/* The CID travels as a signed result: an error must not become an ID. */
 static u32 guest_query_cid(void)
 {
 	struct vmci_datagram dg = {
@@ -81,8 +105,9 @@ static u32 guest_query_cid(void)
 					VMCI_GET_CONTEXT_ID),
 		.src = VMCI_ANON_SRC_HANDLE,
 	};
+	int ret = vmci_guest_send(&dg);
 
-	return (u32)vmci_guest_send(&dg);
+	return ret < 0 ? VMCI_INVALID_ID : ret;
 }
 
 int vmci_guest_attach(struct vmci_hw *hw)
@@ -128,6 +153,7 @@ void vmci_guest_detach(struct vmci_hw *hw)
 		goto out;
 	vmci_personality_set(false, false);
 	vmci_doorbell_unlink_all();
+	vmci_guest_qp_orphan_all();
 	vmci_event_unsubscribe(vmci_guest_cid_sub);
 	vmci_guest_cid_sub = VMCI_INVALID_ID;
 	RCU_INIT_POINTER(vmci_guest_dev, NULL);
@@ -179,4 +205,5 @@ void vmci_guest_exit(void)
 {
 	/* The device driver detaches before the core goes away. */
 	WARN_ON_ONCE(rcu_access_pointer(vmci_guest_dev));
+	vmci_guest_qp_exit();
 }

@@ -10,8 +10,8 @@
  * with both.
  *
  * Queue pairs with a peer outside this kernel go through the broker on
- * the host; in a guest they need the QUEUEPAIR_ALLOC hypercall with the
- * queues' page numbers, which arrives with the guest PCI driver.
+ * the host; in a guest, through the hypervisor (guest_qp.c), with the
+ * guest's own pages.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +24,7 @@
 
 struct vmci_qp {
 	struct vmci_qp_endpoint ep;
+	bool guest;	/* a pair with the hypervisor (guest_qp.c) */
 };
 
 /* At unload, for an endpoint its client never detached. */
@@ -44,13 +45,23 @@ int vmci_qpair_alloc(struct vmci_qp **qpair, struct vmci_handle *handle,
 		return -EINVAL;
 	if (cid == VMCI_INVALID_ID)
 		return -ENODEV;
-	if (!(flags & VMCI_QPFLAG_LOCAL) && vmci_guest_active())
-		return -EOPNOTSUPP;	/* guest queue pairs: hypercall path */
 
 	qp = kzalloc(sizeof(*qp), GFP_KERNEL);
 	if (!qp)
 		return -ENOMEM;
 	qp->ep.release = qp_release_leaked;
+	if (!(flags & VMCI_QPFLAG_LOCAL) && vmci_guest_active()) {
+		/* In a guest, a pair with anyone but ourselves. */
+		qp->guest = true;
+		ret = vmci_guest_qp_alloc(handle, produce_qsize, consume_qsize,
+					  peer, flags, &qp->ep);
+		if (ret) {
+			kfree(qp);
+			return ret;
+		}
+		*qpair = qp;
+		return 0;
+	}
 	ret = vmci_qp_broker_alloc(handle, peer, flags, priv_flags,
 				   produce_qsize, consume_qsize, cid, &qp->ep);
 	if (ret < VMCI_SUCCESS) {
@@ -66,7 +77,10 @@ int vmci_qpair_detach(struct vmci_qp **qpair)
 {
 	if (!qpair || !*qpair)
 		return -EINVAL;
-	vmci_qp_broker_detach(&(*qpair)->ep);
+	if ((*qpair)->guest)
+		vmci_guest_qp_detach(&(*qpair)->ep);
+	else
+		vmci_qp_broker_detach(&(*qpair)->ep);
 	kfree(*qpair);
 	*qpair = NULL;
 	return 0;

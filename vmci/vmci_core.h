@@ -13,6 +13,7 @@
  *   vmci_guest_lock       (guest.c, mutex)
  *   vmci_personality_lock (context.c, mutex)
  *   vmci_dbell_link_lock  (doorbell.c, mutex)
+ *   vmci_gqp_lock         (guest_qp.c, mutex; events dispatched inside)
  *   vmci_qp_broker_lock   (broker.c, mutex)
  *   vmci_event_lock       (event.c, mutex; never held while delivering)
  *   vmci_resource_lock    (resource.c, spinlock, innermost)
@@ -33,6 +34,7 @@
 #include <vmci/vmci_abi.h>
 #include <vmci/vmci_api.h>
 
+struct device;
 struct iov_iter;
 struct workqueue_struct;
 
@@ -56,6 +58,16 @@ bool vmci_host_context_exists(u32 cid);
 int vmci_guest_init(void);
 void vmci_guest_exit(void);
 int vmci_guest_send(struct vmci_datagram *dg);
+bool vmci_guest_dma_device(struct device **dev, u32 *caps);
+
+/* guest_qp.c: queue pairs with the hypervisor */
+struct vmci_qp_endpoint;
+int vmci_guest_qp_alloc(struct vmci_handle *handle, u64 produce_size,
+			u64 consume_size, u32 peer, u32 flags,
+			struct vmci_qp_endpoint *ep);
+void vmci_guest_qp_detach(struct vmci_qp_endpoint *ep);
+void vmci_guest_qp_orphan_all(void);
+void vmci_guest_qp_exit(void);
 
 /* resource.c */
 enum vmci_resource_type {
@@ -63,6 +75,7 @@ enum vmci_resource_type {
 	VMCI_RESOURCE_TYPE_DATAGRAM,
 	VMCI_RESOURCE_TYPE_DOORBELL,
 	VMCI_RESOURCE_TYPE_QPAIR,
+	VMCI_RESOURCE_TYPE_GUEST_QPAIR,	/* guest_qp.c: pairs with the hypervisor */
 };
 
 /**

@@ -37,11 +37,16 @@ struct vmci_hw_ops {
  *	registered with the device (VMCI_SET_NOTIFY_BITMAP), or NULL
  *	without VMCI_CAPS_NOTIFICATIONS; the device sets byte i when
  *	doorbell index i rings
+ * @dev: the device queue-pair pages are made DMA-able for (the core
+ *	allocates them with dma_alloc_coherent() and hands their page
+ *	numbers to the hypervisor); NULL for a fake device, whose pages are
+ *	plain memory
  */
 struct vmci_hw {
 	const struct vmci_hw_ops *ops;
 	u32 caps;
 	u8 *notify_bitmap;
+	struct device *dev;
 };
 
 /**

@@ -27,6 +27,8 @@ struct fake_dev {
 	u32 last_rid;
 	u32 last_dst_cid;
 	struct vmci_handle last_handle;
+	struct vmci_qp_alloc_msg last_alloc;
+	u32 last_ppn0;
 	u8 *bitmap;
 };
 
@@ -43,6 +45,11 @@ static int fake_send(struct vmci_hw *hw, struct vmci_datagram *dg)
 		return f->cid;
 	if (dg->payload_size >= sizeof(struct vmci_handle))
 		memcpy(&f->last_handle, vmci_dg_payload(dg), sizeof(f->last_handle));
+	if (dg->dst.resource == VMCI_QUEUEPAIR_ALLOC &&
+	    vmci_dg_size(dg) >= sizeof(f->last_alloc) + sizeof(u32)) {
+		memcpy(&f->last_alloc, dg, sizeof(f->last_alloc));
+		memcpy(&f->last_ppn0, (u8 *)dg + sizeof(f->last_alloc), sizeof(u32));
+	}
 	return f->result;
 }
 
@@ -411,18 +418,126 @@ static void vmci_doorbell_create_racing_attach_links_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad, 0);
 }
 
-static void vmci_qpair_alloc_guest_remote_not_yet(struct kunit *test)
+/* A pair with the host: the guest's pages, listed in one hypercall. */
+static void vmci_qpair_alloc_guest_goes_through_hypervisor(struct kunit *test)
 {
+	struct fake_dev *f = fake_attach(test);
 	struct vmci_handle h = VMCI_INVALID_HANDLE;
 	struct vmci_qp *qp = NULL;
+	u8 buf[10] = "0123456789";
+
+	KUNIT_ASSERT_EQ(test, vmci_qpair_alloc(&qp, &h, 64, 5000, VMCI_HOST_CONTEXT_ID,
+					       0, 0), 0);
+	KUNIT_EXPECT_EQ(test, f->last_rid, VMCI_QUEUEPAIR_ALLOC);
+	KUNIT_EXPECT_EQ(test, h.context, FAKE_CID);
+	KUNIT_EXPECT_TRUE(test, vmci_handle_is_equal(f->last_alloc.handle, h));
+	KUNIT_EXPECT_EQ(test, f->last_alloc.peer, VMCI_HOST_CONTEXT_ID);
+	KUNIT_EXPECT_EQ(test, f->last_alloc.flags, 0);
+	KUNIT_EXPECT_EQ(test, f->last_alloc.produce_size, 64);
+	KUNIT_EXPECT_EQ(test, f->last_alloc.consume_size, 5000);
+	/* Header + 1 page, header + 2 pages; 32-bit PPNs without PPN64. */
+	KUNIT_EXPECT_EQ(test, f->last_alloc.num_ppns, 5);
+	KUNIT_EXPECT_EQ(test, f->last_alloc.hdr.payload_size,
+			sizeof(f->last_alloc) - sizeof(struct vmci_datagram) + 5 * 4);
+	KUNIT_EXPECT_NE(test, f->last_ppn0, 0);
+	KUNIT_EXPECT_EQ(test, vmci_qpair_enqueue(qp, buf, sizeof(buf), 0), sizeof(buf));
+	KUNIT_EXPECT_EQ(test, vmci_qpair_produce_buf_ready(qp), sizeof(buf));
+	KUNIT_EXPECT_EQ(test, vmci_qpair_produce_free_space(qp), 64 - 1 - sizeof(buf));
+	KUNIT_EXPECT_EQ(test, vmci_qpair_detach(&qp), 0);
+	KUNIT_EXPECT_EQ(test, f->last_rid, VMCI_QUEUEPAIR_DETACH);
+	KUNIT_EXPECT_TRUE(test, vmci_handle_is_equal(f->last_handle, h));
+}
+
+static void vmci_qpair_alloc_guest_refused_by_hypervisor(struct kunit *test)
+{
+	struct fake_dev *f = fake_attach(test);
+	struct vmci_handle h = vmci_make_handle(VMCI_HOST_CONTEXT_ID, 4321);
+	struct vmci_qp *qp = NULL;
+
+	f->result = VMCI_ERROR_NOT_FOUND;
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 4096, 4096, VMCI_HOST_CONTEXT_ID,
+					       VMCI_QPFLAG_ATTACH_ONLY, 0), -ENOENT);
+	KUNIT_EXPECT_NULL(test, qp);
+	/* Nothing kept: the same handle can be tried again. */
+	f->result = VMCI_SUCCESS;
+	KUNIT_ASSERT_EQ(test, vmci_qpair_alloc(&qp, &h, 4096, 4096, VMCI_HOST_CONTEXT_ID,
+					       VMCI_QPFLAG_ATTACH_ONLY, 0), 0);
+	KUNIT_EXPECT_EQ(test, f->last_alloc.flags, VMCI_QPFLAG_ATTACH_ONLY);
+	KUNIT_EXPECT_EQ(test, vmci_qpair_detach(&qp), 0);
+}
+
+/* The page list must fit one datagram: checked before any allocation. */
+static void vmci_qpair_alloc_guest_too_large_is_enobufs(struct kunit *test)
+{
+	struct fake_dev *f = fake_attach(test);
+	struct vmci_handle h = VMCI_INVALID_HANDLE;
+	struct vmci_qp *qp = NULL;
+	int sends = f->sends;
+
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 32 << 20, 32 << 20,
+					       VMCI_HOST_CONTEXT_ID, 0, 0), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, f->sends, sends);
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 0, 64, VMCI_HOST_CONTEXT_ID, 0, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 64, 64, VMCI_HOST_CONTEXT_ID,
+					       VMCI_QPFLAG_NONBLOCK, 0), -EINVAL);
+	/* Attaching needs the peer's handle. */
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 64, 64, VMCI_HOST_CONTEXT_ID,
+					       VMCI_QPFLAG_ATTACH_ONLY, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, f->sends, sends);
+}
+
+static int orphan_events;
+static struct vmci_handle orphan_handle;
+
+static void orphan_cb(u32 sub_id, const struct vmci_event_data *ed, void *data)
+{
+	const struct vmci_event_payld_qp *p = vmci_event_data_const_payload(ed);
+
+	orphan_events++;
+	orphan_handle = p->handle;
+}
+
+/* The device leaves: its pairs' peers are gone, no hypercall at detach. */
+static void vmci_guest_detach_orphans_queue_pairs(struct kunit *test)
+{
+	struct fake_dev *f = fake_attach(test);
+	struct vmci_handle h = VMCI_INVALID_HANDLE;
+	struct vmci_qp *qp = NULL;
+	u32 sub;
+	int sends;
+
+	KUNIT_ASSERT_EQ(test, vmci_event_subscribe(VMCI_EVENT_QP_PEER_DETACH, orphan_cb,
+						   NULL, &sub), 0);
+	orphan_events = 0;
+	KUNIT_ASSERT_EQ(test, vmci_qpair_alloc(&qp, &h, 4096, 4096, VMCI_HOST_CONTEXT_ID,
+					       0, 0), 0);
+	vmci_guest_detach(&f->hw);
+	/* Given back while the device still worked: a reset would not. */
+	KUNIT_EXPECT_EQ(test, f->last_rid, VMCI_QUEUEPAIR_DETACH);
+	KUNIT_EXPECT_TRUE(test, vmci_handle_is_equal(f->last_handle, h));
+	KUNIT_EXPECT_EQ(test, orphan_events, 1);
+	KUNIT_EXPECT_TRUE(test, vmci_handle_is_equal(orphan_handle, h));
+	sends = f->sends;
+	KUNIT_EXPECT_EQ(test, vmci_qpair_detach(&qp), 0);
+	KUNIT_EXPECT_EQ(test, f->sends, sends);
+	KUNIT_EXPECT_EQ(test, vmci_event_unsubscribe(sub), 0);
+}
+
+static void vmci_qpair_alloc_guest_local_still_works(struct kunit *test)
+{
+	struct vmci_handle h = VMCI_INVALID_HANDLE, same;
+	struct vmci_qp *qp = NULL, *gqp = NULL;
 
 	fake_attach(test);
-	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 64, 64, VMCI_HOST_CONTEXT_ID, 0, 0),
-			-EOPNOTSUPP);
 	/* Local queue pairs work in a guest too, in the guest's context. */
 	KUNIT_ASSERT_EQ(test, vmci_qpair_alloc(&qp, &h, 64, 64, VMCI_INVALID_ID,
 					       VMCI_QPFLAG_LOCAL, 0), 0);
 	KUNIT_EXPECT_EQ(test, h.context, FAKE_CID);
+	/* One handle space: a pair with the hypervisor cannot take it. */
+	same = h;
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&gqp, &same, 64, 64, VMCI_HOST_CONTEXT_ID,
+					       0, 0), -EADDRINUSE);
 	KUNIT_EXPECT_EQ(test, vmci_qpair_detach(&qp), 0);
 }
 
@@ -477,7 +592,11 @@ static struct kunit_case vmci_guest_cases[] = {
 	KUNIT_CASE(vmci_guest_doorbell_link_failure_fails_create),
 	KUNIT_CASE(vmci_datagram_send_host_handle_stays_local),
 	KUNIT_CASE(vmci_doorbell_create_racing_attach_links_once),
-	KUNIT_CASE(vmci_qpair_alloc_guest_remote_not_yet),
+	KUNIT_CASE(vmci_qpair_alloc_guest_goes_through_hypervisor),
+	KUNIT_CASE(vmci_qpair_alloc_guest_refused_by_hypervisor),
+	KUNIT_CASE(vmci_qpair_alloc_guest_too_large_is_enobufs),
+	KUNIT_CASE(vmci_guest_detach_orphans_queue_pairs),
+	KUNIT_CASE(vmci_qpair_alloc_guest_local_still_works),
 	KUNIT_CASE(vmci_register_vsock_callback_sees_personalities),
 	{}
 };

@@ -4,7 +4,8 @@
  * model (tests/qemu) and the host programs of tests/qemu/host_peer.py:
  * the context ID, datagrams to a host program and back, datagrams a host
  * program sends on its own, datagrams to ourselves through the device,
- * doorbells rung by the host (its echo doorbell) and by ourselves.
+ * doorbells rung by the host (its echo doorbell) and by ourselves, queue
+ * pairs with the host made of our pages.
  *
  * Every case skips without a bound device, so the suite is harmless in a
  * boot without one. expected_cid= is the CID the device was given,
@@ -14,6 +15,7 @@
 #include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pci.h>
 #include <vv_compat.h>
 #include <vmci/vmci_api.h>
 
@@ -245,6 +247,87 @@ static void vmci_pci_doorbell_rung_by_self(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&s->done, 10 * HZ));
 }
 
+/* A pair with the host: the hypervisor takes our pages (it checks them). */
+static void vmci_pci_qpair_with_host(struct kunit *test)
+{
+	static const u64 sizes[] = { 4096, 100000, 1 << 20 };
+	struct vmci_handle h;
+	struct vmci_qp *qp;
+	u8 buf[100];
+	int i;
+
+	need_device(test);
+	memset(buf, 0x42, sizeof(buf));
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		h = VMCI_INVALID_HANDLE;
+		qp = NULL;
+		KUNIT_ASSERT_EQ(test, vmci_qpair_alloc(&qp, &h, sizes[i], sizes[i],
+						       VMCI_HOST_CONTEXT_ID, 0, 0), 0);
+		KUNIT_EXPECT_EQ(test, h.context, vmci_get_context_id());
+		KUNIT_EXPECT_EQ(test, vmci_qpair_produce_free_space(qp), sizes[i] - 1);
+		KUNIT_EXPECT_EQ(test, vmci_qpair_consume_buf_ready(qp), 0);
+		KUNIT_EXPECT_EQ(test, vmci_qpair_enqueue(qp, buf, sizeof(buf), 0),
+				sizeof(buf));
+		KUNIT_EXPECT_EQ(test, vmci_qpair_produce_buf_ready(qp), sizeof(buf));
+		KUNIT_EXPECT_EQ(test, vmci_qpair_detach(&qp), 0);
+	}
+}
+
+static void vmci_pci_qpair_attach_to_nothing_is_enoent(struct kunit *test)
+{
+	struct vmci_handle h = host(9999);
+	struct vmci_qp *qp = NULL;
+
+	need_device(test);
+	KUNIT_EXPECT_EQ(test, vmci_qpair_alloc(&qp, &h, 4096, 4096, VMCI_HOST_CONTEXT_ID,
+					       VMCI_QPFLAG_ATTACH_ONLY, 0), -ENOENT);
+	KUNIT_EXPECT_NULL(test, qp);
+}
+
+/*
+ * Unbind the driver with live users, then bind it again: users get
+ * errors, not crashes; a pair loses its peer; a doorbell that lived
+ * through it is linked again and rings.
+ */
+static void vmci_pci_rebind_with_live_users(struct kunit *test)
+{
+	struct sink *dgs, *dbs;
+	struct vmci_handle *dgh, *dbh = NULL, qh = VMCI_INVALID_HANDLE;
+	struct vmci_qp *qp = NULL;
+	struct pci_dev *pdev;
+	u8 byte = 1;
+
+	need_device(test);
+	pdev = pci_get_device(PCI_VENDOR_ID_VMWARE, 0x0740, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	dgs = sink_new(test);
+	dbs = sink_new(test);
+	dgh = dg_handle(test, 7106, dgs);
+	if (doorbells)
+		dbh = doorbell(test, dbs);
+	KUNIT_ASSERT_EQ(test, vmci_qpair_alloc(&qp, &qh, 4096, 4096,
+					       VMCI_HOST_CONTEXT_ID, 0, 0), 0);
+
+	device_release_driver(&pdev->dev);
+	KUNIT_EXPECT_EQ(test, vmci_get_context_id(), VMCI_HOST_CONTEXT_ID);
+	KUNIT_EXPECT_LT(test, send_payload(*dgh, host(HOST_ECHO_PORT), "gone"), 0);
+	/* The pair's memory is still ours; its peer is gone. */
+	KUNIT_EXPECT_EQ(test, vmci_qpair_enqueue(qp, &byte, 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, vmci_qpair_detach(&qp), 0);
+
+	KUNIT_EXPECT_EQ(test, device_attach(&pdev->dev), 1);
+	pci_dev_put(pdev);
+	if (expected_cid)
+		KUNIT_EXPECT_EQ(test, vmci_get_context_id(), expected_cid);
+	KUNIT_EXPECT_GT(test, send_payload(*dgh, host(HOST_ECHO_PORT), "back"), 0);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&dgs->done, 10 * HZ));
+	if (doorbells) {
+		KUNIT_ASSERT_EQ(test, vmci_doorbell_notify(host(dbh->resource),
+							   VMCI_NO_PRIVILEGE_FLAGS), 0);
+		KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&dbs->done, 10 * HZ));
+	}
+}
+
 static struct kunit_case vmci_pci_device_cases[] = {
 	KUNIT_CASE(vmci_pci_context_id_is_the_devices),
 	KUNIT_CASE(vmci_pci_datagram_echo_from_host),
@@ -254,6 +337,9 @@ static struct kunit_case vmci_pci_device_cases[] = {
 	KUNIT_CASE(vmci_pci_datagram_to_self),
 	KUNIT_CASE(vmci_pci_doorbell_rung_by_host),
 	KUNIT_CASE(vmci_pci_doorbell_rung_by_self),
+	KUNIT_CASE(vmci_pci_qpair_with_host),
+	KUNIT_CASE(vmci_pci_qpair_attach_to_nothing_is_enoent),
+	KUNIT_CASE(vmci_pci_rebind_with_live_users),
 	{}
 };
 

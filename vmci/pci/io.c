@@ -37,7 +37,8 @@ static int vmci_pci_send_dma(struct vmci_pci *vp, struct vmci_datagram *dg,
 	iowrite32(lower_32_bits(vp->tx_dma), vp->regs + VMCI_DATA_OUT_LOW_ADDR);
 	for (us = 0; READ_ONCE(hdr->busy); us++) {
 		if (us == VMCI_PCI_SEND_SPIN_US) {
-			dev_err_ratelimited(&vp->pdev->dev, "DMA send timed out\n");
+			dev_err(&vp->pdev->dev, "DMA send timed out: device disabled\n");
+			vp->dead = true;
 			return VMCI_ERROR_TIMEOUT;
 		}
 		udelay(1);
@@ -66,7 +67,9 @@ int vmci_pci_send(struct vmci_hw *hw, struct vmci_datagram *dg)
 	if (dg->payload_size > VMCI_MAX_DG_PAYLOAD_SIZE)
 		return VMCI_ERROR_INVALID_ARGS;
 	spin_lock_irqsave(&vp->send_lock, flags);
-	if (vp->mmio) {
+	if (vp->dead) {
+		ret = VMCI_ERROR_DEVICE_NOT_FOUND;
+	} else if (vp->mmio) {
 		ret = vmci_pci_send_dma(vp, dg, size);
 	} else {
 		iowrite8_rep(vp->regs + VMCI_DATA_OUT_ADDR, dg, size);
@@ -107,7 +110,12 @@ static int vmci_pci_rx_dma(struct vmci_pci *vp)
 	}
 	/* The datagrams are read after the device said they are in. */
 	dma_rmb();
-	return vmci_pci_parse(vp->rx + PAGE_SIZE, VMCI_PCI_RX_SIZE, false,
+	/*
+	 * Parse a private copy: the device can still write its buffer, and
+	 * a length read twice from it could differ the second time.
+	 */
+	memcpy(vp->rx_copy, vp->rx + PAGE_SIZE, VMCI_PCI_RX_SIZE);
+	return vmci_pci_parse(vp->rx_copy, VMCI_PCI_RX_SIZE, false,
 			      vmci_guest_receive, &partial);
 }
 

@@ -109,7 +109,8 @@ static int vmci_pci_buffers(struct vmci_pci *vp)
 				     VMCI_MAX_DG_SIZE, &vp->tx_dma, GFP_KERNEL);
 	vp->rx = dmam_alloc_coherent(dev, PAGE_SIZE + VMCI_PCI_RX_SIZE,
 				     &vp->rx_dma, GFP_KERNEL);
-	return vp->tx && vp->rx ? 0 : -ENOMEM;
+	vp->rx_copy = devm_kzalloc(dev, VMCI_PCI_RX_SIZE, GFP_KERNEL);
+	return vp->tx && vp->rx && vp->rx_copy ? 0 : -ENOMEM;
 }
 
 /* Program the device as probe (or resume) needs it; no interrupts yet. */
@@ -188,12 +189,19 @@ static void vmci_pci_enable_irqs(struct vmci_pci *vp)
 	iowrite32(VMCI_CONTROL_INT_ENABLE, vp->regs + VMCI_CONTROL_ADDR);
 }
 
-/* The device forgets the bitmap, stops interrupts and DMA. */
+/*
+ * Quiet the device, then reset it (it forgets the bitmap, stops DMA):
+ * interrupts off, the receive work stopped and done first, so that
+ * nothing touches the device during or after the reset.
+ */
 static void vmci_pci_reset(void *data)
 {
 	struct vmci_pci *vp = data;
 
+	iowrite32(VMCI_CONTROL_INT_DISABLE, vp->regs + VMCI_CONTROL_ADDR);
+	iowrite32(0, vp->regs + VMCI_IMR_ADDR);
 	WRITE_ONCE(vp->stopped, true);
+	cancel_work_sync(&vp->rx_work);
 	iowrite32(VMCI_CONTROL_RESET, vp->regs + VMCI_CONTROL_ADDR);
 }
 
@@ -230,6 +238,8 @@ static int vmci_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	vp->pdev = pdev;
 	vp->hw.ops = &vmci_pci_ops;
+	vp->hw.dev = &pdev->dev;
+	vp->stopped = true;
 	spin_lock_init(&vp->send_lock);
 	atomic_set(&vp->pending, 0);
 
@@ -239,6 +249,8 @@ static int vmci_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = vmci_pci_map(vp);
 	if (ret)
 		return ret;
+	/* A previous kernel (kexec) may have left it running. */
+	iowrite32(VMCI_CONTROL_RESET, vp->regs + VMCI_CONTROL_ADDR);
 	ret = vmci_pci_caps(vp);
 	if (ret)
 		return ret;
@@ -273,13 +285,21 @@ static void vmci_pci_remove(struct pci_dev *pdev)
 	vmci_guest_detach(&vp->hw);
 }
 
+static void vmci_pci_shutdown(struct pci_dev *pdev)
+{
+	struct vmci_pci *vp = pci_get_drvdata(pdev);
+
+	/* Pairs are given back; nothing writes into memory the next kernel has. */
+	vmci_guest_detach(&vp->hw);
+	vmci_pci_reset(vp);
+}
+
 static int vmci_pci_suspend(struct device *dev)
 {
 	struct vmci_pci *vp = dev_get_drvdata(dev);
 
 	vmci_guest_detach(&vp->hw);
 	vmci_pci_reset(vp);
-	cancel_work_sync(&vp->rx_work);
 	return 0;
 }
 
@@ -303,6 +323,7 @@ static struct pci_driver vmci_pci_driver = {
 	.id_table = vmci_pci_ids,
 	.probe = vmci_pci_probe,
 	.remove = vmci_pci_remove,
+	.shutdown = vmci_pci_shutdown,
 	.driver.pm = pm_sleep_ptr(&vmci_pci_pm),
 };
 

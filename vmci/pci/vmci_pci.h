@@ -47,7 +47,11 @@
  * @pending: VMCI_ICR_* causes the interrupt handlers saw for @rx_work
  * @dma_wq: where @rx_work waits for a DMA receive to complete
  * @exclusive: one MSI-X vector per cause (no ICR reads)
- * @stopped: the device was reset; @rx_work leaves it alone
+ * @stopped: the device is (being) reset; @rx_work leaves it alone
+ * @dead: a DMA send never completed: the device may still read the TX
+ *	buffer, so nothing is sent any more
+ * @rx_copy: MMIO: a private copy of what a DMA receive delivered, parsed
+ *	instead of the buffer the device can still write
  */
 struct vmci_pci {
 	struct vmci_hw hw;
@@ -67,6 +71,8 @@ struct vmci_pci {
 	wait_queue_head_t dma_wq;
 	bool exclusive;
 	bool stopped;
+	bool dead;
+	u8 *rx_copy;
 };
 
 /* io.c */
