@@ -585,7 +585,7 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
 
         c = conn_new(v, hport, gport, CONN_WAIT_PAIR);
         c->size = size;
-        c->old_proto = type == VSOCK_PKT_REQUEST;
+        c->old_proto = type == VSOCK_PKT_REQUEST || s->old_protocol;
         /*
          * The second half, to the listener, from a fresh host port: the
          * guest may still hold the last connection of the client's port.
@@ -606,7 +606,7 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
     c = conn_new(v, hport, gport, CONN_NEGOTIATING);
     c->fd = fd;
     c->size = size;
-    c->old_proto = type == VSOCK_PKT_REQUEST;
+    c->old_proto = type == VSOCK_PKT_REQUEST || s->old_protocol;
     conn_send(c, c->old_proto ? VSOCK_PKT_NEGOTIATE : VSOCK_PKT_NEGOTIATE2,
               size);
 }

@@ -83,6 +83,7 @@ struct VMCIState {
     bool use_msi;
     bool hairpin;
     bool trace;
+    bool old_protocol;
     char *uds;
     uint32_t queue_limit;       /* bytes of data datagrams for the guest */
 

@@ -314,6 +314,31 @@ static void test_vsock_bad_control(void)
 	CHECK_EQ(hypercall(1, NULL, 0), cid);
 }
 
+/* An old guest's REQUEST gets the old NEGOTIATE (and the old protocol). */
+static void test_vsock_old_request_gets_negotiate(void)
+{
+	static __u8 buf[4096];
+	__u8 pkt[32] = { 1, 1 };	/* version 1, REQUEST */
+	__u32 *u32 = (__u32 *)pkt;
+	__u64 *u64 = (__u64 *)(pkt + 16);
+	int off;
+
+	u32[1] = 7778;		/* src_port */
+	u32[2] = 5000;		/* dst_port: host_peer.py's echo */
+	u64[0] = 4096;		/* size */
+	CHECK_EQ(send_dg(2, 1, cid, 1, pkt, sizeof(pkt)), 56);
+	off = find_dg(buf, 2, 1);
+	CHECK(off >= 0, "no answer from the host's control channel");
+	CHECK_EQ(buf[off + 25], 2);				/* NEGOTIATE */
+	CHECK_EQ(*(__u16 *)(buf + off + 26), 0);		/* no proto */
+	CHECK_EQ(*(__u32 *)(buf + off + 32), 7778);
+	CHECK_EQ(*(__u64 *)(buf + off + 40), 4096);
+	/* Give up the connection: RST. */
+	pkt[1] = 7;
+	CHECK_EQ(send_dg(2, 1, cid, 1, pkt, sizeof(pkt)), 56);
+	CHECK_EQ(hypercall(1, NULL, 0), cid);
+}
+
 static void test_dma_bad_addresses(void)
 {
 	if (!(caps & CAPS_DMA))
@@ -391,6 +416,7 @@ static const struct ktap_case cases[] = {
 	{ "event_subscribe", test_event_subscribe, 0 },
 	{ "loopback_datagram", test_loopback_datagram, 0 },
 	{ "vsock_bad_control", test_vsock_bad_control, 0 },
+	{ "vsock_old_request_gets_negotiate", test_vsock_old_request_gets_negotiate, 0 },
 	{ "dma_bad_addresses", test_dma_bad_addresses, 0 },
 	{ "reset_keeps_working", test_reset_keeps_working, 0 },
 };
