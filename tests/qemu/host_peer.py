@@ -31,12 +31,17 @@ def say(*args):
     print(time.strftime("%H:%M:%S"), *args, file=log)
 
 
-def serve(port, handler):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    p = f"{path}_{port}"
+def bound(kind, p):
+    """A unix socket of this kind bound to p, replacing a stale one."""
+    s = socket.socket(socket.AF_UNIX, kind)
     if os.path.exists(p):
         os.unlink(p)
     s.bind(p)
+    return s
+
+
+def serve(port, handler):
+    s = bound(socket.SOCK_STREAM, f"{path}_{port}")
     s.listen(64)
 
     def loop():
@@ -64,11 +69,7 @@ def bye(c):
 
 
 def dgram_echo():
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    p = f"{path}_5001.dgram"
-    if os.path.exists(p):
-        os.unlink(p)
-    s.bind(p)
+    s = bound(socket.SOCK_DGRAM, f"{path}_5001.dgram")
     while True:
         b, addr = s.recvfrom(70000)
         say("dgram", len(b), "bytes from", addr)
@@ -117,11 +118,7 @@ def connect_in():
 
 
 def dgram_ingress():
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    p = f"{path}_5003.dgram"
-    if os.path.exists(p):
-        os.unlink(p)
-    s.bind(p)
+    s = bound(socket.SOCK_DGRAM, f"{path}_5003.dgram")
     while True:
         try:
             s.sendto(b"6001\nhi-from-host", f"{path}.dgram")

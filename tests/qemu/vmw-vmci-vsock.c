@@ -228,19 +228,8 @@ static void conn_close(VMCIConn *c, bool tell_guest)
     g_free(c);
 }
 
-static void conn_timeout_locked(VMCIConn *c);
-
-static void conn_timeout(void *opaque)
-{
-    VMCIConn *c = opaque;
-    VMCIState *s = c->v->s;
-    bool g = vmci_guard_enter(s);
-
-    conn_timeout_locked(c);
-    vmci_guard_leave(s, g);
-}
-
-static void conn_timeout_locked(VMCIConn *c)
+/* The handshake limit, the old protocol's poll, a bounded pump's resume. */
+static void conn_timer_fired(VMCIConn *c)
 {
     if (c->end_closed) {
         conn_pump(c);
@@ -264,6 +253,16 @@ static void conn_timeout_locked(VMCIConn *c)
     qemu_log_mask(LOG_GUEST_ERROR, "vmw-vmci: vsock handshake host port %u "
                   "guest port %u timed out\n", c->host_port, c->guest_port);
     conn_close(c, true);
+}
+
+static void conn_timeout(void *opaque)
+{
+    VMCIConn *c = opaque;
+    VMCIState *s = c->v->s;
+    bool g = vmci_guard_enter(s);
+
+    conn_timer_fired(c);
+    vmci_guard_leave(s, g);
 }
 
 static void conn_established(VMCIConn *c)

@@ -79,19 +79,6 @@ int vmci_pci_send(struct vmci_hw *hw, struct vmci_datagram *dg)
 	return ret;
 }
 
-/**
- * vmci_pci_hypercall() - send before the core knows the device
- * @vp: the device
- * @dg: the datagram
- *
- * Return: as vmci_pci_send().
- * Context: any context.
- */
-int vmci_pci_hypercall(struct vmci_pci *vp, struct vmci_datagram *dg)
-{
-	return vmci_pci_send(&vp->hw, dg);
-}
-
 static int vmci_pci_rx_dma(struct vmci_pci *vp)
 {
 	struct vmci_data_in_out_header *hdr = (void *)vp->rx;

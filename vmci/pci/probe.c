@@ -138,7 +138,7 @@ static int vmci_pci_check_resources(struct vmci_pci *vp)
 		.q.num_resources = 1,
 		.resource = VMCI_GET_CONTEXT_ID,
 	};
-	int ret = vmci_pci_hypercall(vp, &msg.q.hdr);
+	int ret = vmci_pci_send(&vp->hw, &msg.q.hdr);
 
 	if (ret != 1) {
 		dev_err(&vp->pdev->dev, "hypervisor lacks GET_CONTEXT_ID (%d)\n",
@@ -168,7 +168,7 @@ static void vmci_pci_register_bitmap(struct vmci_pci *vp)
 		msg.bitmap_ppn64 = ppn;
 	else
 		msg.bitmap_ppn32 = ppn;
-	ret = vmci_pci_hypercall(vp, &msg.hdr);
+	ret = vmci_pci_send(&vp->hw, &msg.hdr);
 	if (ret != VMCI_SUCCESS) {
 		dev_warn(&vp->pdev->dev, "notification bitmap refused (%d): no doorbells\n",
 			 ret);

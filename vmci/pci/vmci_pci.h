@@ -77,7 +77,6 @@ struct vmci_pci {
 
 /* io.c */
 int vmci_pci_send(struct vmci_hw *hw, struct vmci_datagram *dg);
-int vmci_pci_hypercall(struct vmci_pci *vp, struct vmci_datagram *dg);
 int vmci_pci_rx_batch(struct vmci_pci *vp);
 
 /* irq.c */
