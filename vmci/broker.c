@@ -42,6 +42,7 @@ struct vmci_qp_entry {
 	bool attacher_in;
 	struct vmci_queue *q[2];	/* creator's produce, consume */
 	struct vmci_qp_endpoint *ep[2];	/* creator, attacher; for unload */
+	struct rcu_head rcu;
 };
 
 /* Protects every entry's endpoint state (ids, *_in flags). */
@@ -100,11 +101,12 @@ static struct vmci_qp_entry *broker_find(struct vmci_handle h)
 	return r ? container_of(r, struct vmci_qp_entry, res) : NULL;
 }
 
+/* The entry itself after a grace period: see vmci_resource_unlink(). */
 static void broker_free(struct vmci_qp_entry *e)
 {
 	vmci_queue_free(e->q[0]);
 	vmci_queue_free(e->q[1]);
-	kfree(e);
+	kfree_rcu(e, rcu);
 }
 
 static int broker_create(struct vmci_handle *handle, u32 peer, u32 flags,
@@ -325,8 +327,9 @@ void vmci_qp_broker_detach(struct vmci_qp_endpoint *ep)
 	if (other != VMCI_INVALID_ID)
 		broker_notify_peer(false, e->res.handle, me, other);
 	last = !e->creator_in && !e->attacher_in;
+	/* No grace period under the broker lock: broker_free() defers. */
 	if (last)
-		vmci_resource_remove(vmci_resource_get(&e->res));
+		vmci_resource_unlink(vmci_resource_get(&e->res));
 	mutex_unlock(&vmci_qp_broker_lock);
 
 	if (last)

@@ -50,6 +50,7 @@
  * @orphaned: the device left; no hypercall at detach
  * @ep: the client's endpoint (freed through it if the client leaks it)
  * @leaked: the hypervisor may still use the pages: never freed
+ * @rcu: frees the struct after lookups that raced with its removal
  */
 struct vmci_guest_qp {
 	struct vmci_resource res;
@@ -64,6 +65,7 @@ struct vmci_guest_qp {
 	bool orphaned;
 	struct vmci_qp_endpoint *ep;
 	bool leaked;
+	struct rcu_head rcu;
 };
 
 static DEFINE_MUTEX(vmci_gqp_lock);
@@ -317,10 +319,10 @@ void vmci_guest_qp_detach(struct vmci_qp_endpoint *ep)
 		free_pages = gqp_hypercall_detach(q);
 	free_pages = free_pages && !q->leaked;
 	mutex_unlock(&vmci_gqp_lock);
-	vmci_resource_remove(vmci_resource_get(&q->res));
+	vmci_resource_unlink(vmci_resource_get(&q->res));
 	if (free_pages) {
 		gqp_free_pages(q);
-		kfree(q);
+		kfree_rcu(q, rcu);
 	}
 }
 

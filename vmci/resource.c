@@ -128,6 +128,30 @@ static void resource_release(struct kref *kref)
 	complete(&res->done);
 }
 
+static bool resource_unhash(struct vmci_resource *res)
+{
+	unsigned long flags;
+	bool hashed;
+
+	might_sleep();
+	spin_lock_irqsave(&vmci_resource_lock, flags);
+	hashed = !hlist_unhashed(&res->node);
+	if (hashed)
+		hlist_del_init_rcu(&res->node);
+	spin_unlock_irqrestore(&vmci_resource_lock, flags);
+	if (!hashed)
+		vmci_resource_put(res);
+	return hashed;
+}
+
+/* Drop the caller's and the table's references, wait for the others. */
+static void resource_unuse(struct vmci_resource *res)
+{
+	vmci_resource_put(res);		/* the caller's */
+	vmci_resource_put(res);		/* the table's */
+	wait_for_completion(&res->done);
+}
+
 /**
  * vmci_resource_remove() - unhash a resource and wait until it is unused
  * @res: an entry added with vmci_resource_add()
@@ -144,28 +168,35 @@ static void resource_release(struct kref *kref)
  */
 bool vmci_resource_remove(struct vmci_resource *res)
 {
-	unsigned long flags;
-	bool hashed;
-
-	might_sleep();
-	spin_lock_irqsave(&vmci_resource_lock, flags);
-	hashed = !hlist_unhashed(&res->node);
-	if (hashed)
-		hlist_del_init_rcu(&res->node);
-	spin_unlock_irqrestore(&vmci_resource_lock, flags);
-	if (!hashed) {
-		vmci_resource_put(res);
+	if (!resource_unhash(res))
 		return false;
-	}
-
 	/* No lookup that started before the unhash is still running. */
 	synchronize_rcu();
-	vmci_resource_put(res);		/* the caller's */
-	vmci_resource_put(res);		/* the table's */
-	wait_for_completion(&res->done);
+	resource_unuse(res);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_resource_remove);
+
+/**
+ * vmci_resource_unlink() - vmci_resource_remove() without a grace period
+ * @res: an entry added with vmci_resource_add()
+ *
+ * As vmci_resource_remove(), except that a lookup that found @res just
+ * before the unhash may still be looking at it (and will fail to take a
+ * reference) when this returns: the caller frees the container after an
+ * RCU grace period (kfree_rcu()). For paths that run once per
+ * connection, where a synchronous grace period is the whole cost.
+ *
+ * Return: as vmci_resource_remove().
+ * Context: process context, sleeps (for references still held).
+ */
+bool vmci_resource_unlink(struct vmci_resource *res)
+{
+	if (!resource_unhash(res))
+		return false;
+	resource_unuse(res);
+	return true;
+}
 
 /**
  * vmci_resource_by_handle() - find a resource and take a reference

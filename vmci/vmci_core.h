@@ -97,6 +97,7 @@ struct vmci_resource {
 int vmci_resource_add(struct vmci_resource *res, enum vmci_resource_type type,
 		      struct vmci_handle handle);
 bool vmci_resource_remove(struct vmci_resource *res);
+bool vmci_resource_unlink(struct vmci_resource *res);
 struct vmci_resource *vmci_resource_by_handle(struct vmci_handle handle,
 					      enum vmci_resource_type type);
 struct vmci_resource *vmci_resource_get(struct vmci_resource *res);
