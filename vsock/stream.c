@@ -414,6 +414,8 @@ static __poll_t data_bits(struct sock *sk)
 		else if (sk->sk_type == SOCK_SEQPACKET ? n > 0 :
 			 n >= sock_rcvlowat(sk, 0, INT_MAX))
 			mask |= EPOLLIN | EPOLLRDNORM;
+		else if (t->notify_wait && sk->sk_state == TCP_ESTABLISHED)
+			t->notify_wait(vsk, false);
 	}
 	if (sk->sk_state == TCP_ESTABLISHED &&
 	    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
@@ -422,6 +424,8 @@ static __poll_t data_bits(struct sock *sk)
 			mask |= EPOLLERR;
 		else if (n > 0 || (READ_ONCE(vsk->peer_shutdown) & RCV_SHUTDOWN))
 			mask |= EPOLLOUT | EPOLLWRNORM;
+		else if (t->notify_wait)
+			t->notify_wait(vsk, true);
 	}
 	return mask;
 }

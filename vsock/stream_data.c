@@ -52,6 +52,8 @@ static s64 wait_space(struct sock *sk, size_t want, long *timeout)
 			space = -EAGAIN;
 			break;
 		}
+		if (vsk->transport->notify_wait)
+			vsk->transport->notify_wait(vsk, true);
 		release_sock(sk);
 		*timeout = schedule_timeout(*timeout);
 		lock_sock(sk);
@@ -175,6 +177,8 @@ static s64 wait_data(struct sock *sk, long *timeout)
 			data = -EAGAIN;
 			break;
 		}
+		if (vsk->transport->notify_wait)
+			vsk->transport->notify_wait(vsk, false);
 		release_sock(sk);
 		*timeout = schedule_timeout(*timeout);
 		lock_sock(sk);

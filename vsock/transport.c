@@ -40,9 +40,10 @@ static bool use_local(const struct vsock_registry *reg, u32 cid)
  *
  * DGRAM uses the datagram transport. STREAM/SEQPACKET use the local
  * transport for CID 1, for the guest's own CID, and for CID 2 when no
- * guest->host transport exists; then guest->host for CIDs 0..2, when no
- * host->guest transport exists or with VMADDR_FLAG_TO_HOST; else
- * host->guest.
+ * guest->host transport exists; else host->guest for CID 2 without a
+ * guest->host transport (the host reaching itself); then guest->host for
+ * CIDs 0..2, when no host->guest transport exists or with
+ * VMADDR_FLAG_TO_HOST; else host->guest.
  *
  * Context: any; the caller keeps @reg stable.
  * Return: the transport, or NULL when the role is vacant.
@@ -60,6 +61,9 @@ vsock_transport_pick(const struct vsock_registry *reg, int type,
 	case SOCK_SEQPACKET:
 		if (use_local(reg, cid))
 			return reg->local;
+		/* A host without a guest transport reaches itself on CID 2. */
+		if (cid == VMADDR_CID_HOST && !reg->g2h)
+			return reg->h2g;
 		if (cid <= VMADDR_CID_HOST || !reg->h2g ||
 		    (remote->svm_flags & VMADDR_FLAG_TO_HOST))
 			return reg->g2h;
@@ -279,6 +283,22 @@ EXPORT_SYMBOL_VV(vsock_core_register);
  */
 void vsock_core_unregister(const struct vsock_transport *t)
 {
+	vsock_core_unregister_roles(t, VSOCK_TRANSPORT_F_ALL);
+}
+EXPORT_SYMBOL_VV(vsock_core_unregister);
+
+/**
+ * vsock_core_unregister_roles() - withdraw a transport from some roles
+ * @t: the transport
+ * @roles: VSOCK_TRANSPORT_F_* bits; roles @t does not hold are ignored
+ *
+ * For a transport whose roles follow the hardware (a VMCI device comes
+ * and goes). Sockets already using @t keep it.
+ *
+ * Context: process; sleeps.
+ */
+void vsock_core_unregister_roles(const struct vsock_transport *t, u32 roles)
+{
 	u32 role;
 
 	mutex_lock(&vsock_register_mutex);
@@ -286,9 +306,9 @@ void vsock_core_unregister(const struct vsock_transport *t)
 	     role <<= 1) {
 		const struct vsock_transport **slot = role_slot(role);
 
-		if (*slot == t)
+		if ((roles & role) && *slot == t)
 			*slot = NULL;
 	}
 	mutex_unlock(&vsock_register_mutex);
 }
-EXPORT_SYMBOL_VV(vsock_core_unregister);
+EXPORT_SYMBOL_VV(vsock_core_unregister_roles);

@@ -144,6 +144,9 @@ struct vsock_dgram_cb {
  * @rcvhiwat: optional; a receive target of this many bytes or more can
  *	never be met, recv() fails with -ENOMEM. NULL: no such limit.
  * @buffer_size_changed: optional; @vsk->buffer_size changed.
+ * @notify_wait: optional; the caller is about to sleep (or poll found
+ *	nothing) waiting for data (@send false) or for space (@send true).
+ *	For transports whose peer must be told.
  * @dgram_allow: may a DGRAM socket send to @cid/@port?
  * @dgram_bind: optional; the core bound @vsk to @addr (already hashed).
  *	Return: 0 or -errno (the core then unbinds).
@@ -179,6 +182,7 @@ struct vsock_transport {
 	s64 (*unsent_bytes)(struct vsock_sock *vsk);
 	u64 (*rcvhiwat)(struct vsock_sock *vsk);
 	void (*buffer_size_changed)(struct vsock_sock *vsk);
+	void (*notify_wait)(struct vsock_sock *vsk, bool send);
 
 	bool (*dgram_allow)(u32 cid, u32 port);
 	int (*dgram_bind)(struct vsock_sock *vsk, struct sockaddr_vm *addr);
@@ -189,6 +193,7 @@ struct vsock_transport {
 /* Registry (vsock/transport.c). */
 int vsock_core_register(const struct vsock_transport *t, u32 roles);
 void vsock_core_unregister(const struct vsock_transport *t);
+void vsock_core_unregister_roles(const struct vsock_transport *t, u32 roles);
 bool vsock_find_cid(u32 cid);
 
 /* Tables (vsock/table.c). */
