@@ -54,6 +54,8 @@ fetch_source() {
 	if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
 	   ! grep -qs '^deb-src' /etc/apt/sources.list; then
 		for f in /etc/apt/sources.list.d/*.sources; do
+			# The glob sees the list being written: not a source.
+			[ "$f" = "$list" ] && continue
 			grep -q 'deb.debian.org' "$f" || continue
 			sed 's/^Types: deb$/Types: deb-src/' "$f"
 			echo
