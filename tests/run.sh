@@ -24,6 +24,9 @@
 #                        tests/qemu/build.sh builds, the bridge's host side
 #                        is tests/qemu/host_peer.py, and the guest runs
 #                        tests/guest/vmci-tests.list
+#   VV_VMCI=none         no device: our VMCI transport on the host personality
+#                        (CID 2, local queue pairs), without the loopback,
+#                        running tests/guest/vmci-local-tests.list
 #   VV_VMCI_BOOTS=0      make test: skip the VMCI boots (tests/vmci-boots.list)
 #
 # Host programs named in tests/guest/host-programs.list are copied into the
@@ -37,6 +40,8 @@ out=${VV_OUT:-$tests/out/$mode}
 impl=${VV_IMPL:-ours}
 qemu=${QEMU:-qemu-system-x86_64}
 vmci=${VV_VMCI-}
+hostlocal=
+[ "$vmci" = none ] && { hostlocal=1; vmci=; }
 
 case "$mode" in
 test | run) flavour=debug ;;
@@ -78,21 +83,27 @@ touch "$root/etc/vv/tests.list" "$root/etc/vv/modules.list"
 if [ "$mode" = test ]; then
 	list=$tests/guest/tests.list
 	# Until our PCI driver lands, ours runs the device-level tests only.
+	lists=("$list")
 	if [ -n "$vmci" ]; then
 		case "$impl,$vmci," in
-		*,hairpin=on,*) list=$tests/guest/vmci-hairpin-tests.list ;;
-		kernel,*) list=$tests/guest/vmci-tests.list ;;
-		*) list=$tests/guest/vmci-dev-tests.list ;;
+		kernel,*hairpin=on,*)
+			lists=("$tests/guest/vmci-hairpin-tests.list") ;;
+		*,hairpin=on,*)
+			lists=("$tests/guest/vmci-hairpin-ours-tests.list") ;;
+		kernel,*) lists=("$tests/guest/vmci-tests.list") ;;
+		*) lists=("$tests/guest/vmci-dev-tests.list"
+			  "$tests/guest/vmci-tests.list") ;;
 		esac
 	fi
-	[ -f "$list" ] && cp "$list" "$root/etc/vv/tests.list"
+	[ -n "$hostlocal" ] && lists=("$tests/guest/vmci-local-tests.list")
+	cat "${lists[@]}" >"$root/etc/vv/tests.list"
 fi
 cp "$tests/guest/kernel-modules.list" "$root/etc/vv/"
 [ -n "$vmci" ] && cp "$tests/guest/kernel-vmci-modules.list" \
 	"$root/etc/vv/kernel-modules.list"
-if [ -f "$tests/guest/modules.list" ]; then
-	grep -v '^#' "$tests/guest/modules.list" | grep . >"$root/etc/vv/modules.list" || true
-fi
+mlist=$tests/guest/modules.list
+[ -n "$vmci$hostlocal" ] && mlist=$tests/guest/vmci-modules.list
+grep -v '^#' "$mlist" | grep . >"$root/etc/vv/modules.list" || true
 while read -r m; do
 	install -D -m 644 "$repo/$m" "$root/opt/vv/$m"
 done <"$root/etc/vv/modules.list"
@@ -115,6 +126,7 @@ if [ -n "$vmci" ]; then
 		"${vcid:-3}" "$virq" "$vnotify" >>"$root/etc/vv/env"
 	case ",$vmci," in *,hairpin=on,*) echo VV_VMCI_HAIRPIN=1 >>"$root/etc/vv/env" ;; esac
 fi
+[ -n "$hostlocal" ] && echo VV_VMCI_LOCAL=1 >>"$root/etc/vv/env"
 
 # Dynamically linked host programs (socat, ncat, python3, ...).
 if [ -f "$tests/guest/host-programs.list" ]; then
@@ -208,7 +220,8 @@ python3 "$tests/summary.py" "$out/results.log" "$out/console.log" --qemu-rc=$rc 
 [ -n "$vmci" ] && [ -s "$out/qemu.log" ] && echo "(device model log: $out/qemu.log)"
 
 # make test: then one boot per line of tests/vmci-boots.list.
-if [ -n "$vmci" ] || [ "$mode" != test ] || [ "${VV_VMCI_BOOTS:-1}" = 0 ]; then
+if [ -n "$vmci$hostlocal" ] || [ "$mode" != test ] ||
+   [ "${VV_VMCI_BOOTS:-1}" = 0 ]; then
 	exit $src
 fi
 total=$(tail -n 1 "$out/summary.log")
@@ -216,7 +229,11 @@ while read -r name who opts; do
 	case "$name" in ''|'#'*) continue ;; esac
 	who=${who%:}
 	[ "$who" = all ] || [ "$who" = "$impl" ] || continue
-	echo "=== VMCI boot $name: -device vmw-vmci,$opts"
+	if [ "$opts" = none ]; then
+		echo "=== VMCI boot $name: no device, host personality"
+	else
+		echo "=== VMCI boot $name: -device vmw-vmci,$opts"
+	fi
 	brc=0
 	VV_VMCI=$opts VV_OUT=$out-vmci-$name "$0" test || brc=$?
 	[ $brc -eq 0 ] || src=1

@@ -101,7 +101,9 @@ vv_test() {
 	# Leaks from boot are not ours: forget them before anything loads.
 	[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 	load_modules || return
-	if [ -n "$VV_VMCI" ]; then
+	if [ -n "$VV_VMCI_LOCAL" ]; then
+		run_user_tests
+	elif [ -n "$VV_VMCI" ]; then
 		vv_test_vmci
 	elif [ "$VV_IMPL" != kernel ]; then
 		for ko in /opt/vv/kunit/*.ko; do
@@ -120,6 +122,9 @@ vv_test() {
 # bind the device). The other suites fake a device: not with a real one.
 vv_test_vmci() {
 	local ko=/opt/vv/kunit/vmci_pci_device_kunit.ko
+	# With hairpin=on the model sends our datagrams back to us instead
+	# of to the host programs the suite talks to.
+	[ -n "$VV_VMCI_HAIRPIN" ] && ko=/nonexistent
 	if [ "$VV_IMPL" != kernel ] && [ -e $ko ]; then
 		run_kunit $ko expected_cid="$VV_VMCI_CID" doorbells="$VV_VMCI_NOTIFY"
 	fi

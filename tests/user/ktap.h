@@ -195,10 +195,14 @@ static inline int ktap_wait(pid_t pid, unsigned int timeout, bool *timed_out)
 static inline int ktap_run_one(unsigned int nr, const struct ktap_case *c)
 {
 	unsigned int timeout = c->timeout ? c->timeout : KTAP_DEFAULT_TIMEOUT;
+	const char *min_timeout = getenv("VV_CASE_TIMEOUT");
 	bool timed_out;
 	int status;
 	pid_t pid;
 
+	/* A slower transport may give every case more time (seconds). */
+	if (min_timeout && (unsigned int)atoi(min_timeout) > timeout)
+		timeout = atoi(min_timeout);
 	ktap_reason[0] = '\0';
 	fflush(stdout);
 	pid = fork();

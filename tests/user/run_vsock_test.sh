@@ -145,6 +145,9 @@ while [ $r -lt "$ntests" ]; do
 				"$dir/client" | sed 's/^/# client: /' | head -n 20
 			awk -v id="$id" '$0 ~ "^" id " - " { p = 1 } p' \
 				"$dir/server" | sed 's/^/# server: /' | head -n 20
+			# A server that died in the case before breaks this one.
+			grep -q "^$id - " "$dir/server" ||
+				tail -n 5 "$dir/server" | sed 's/^/# server (end): /'
 		fi
 	done <"$dir/verdicts"
 	[ -n "$failed" ] || break

@@ -15,6 +15,12 @@
  * that cannot complete VV_RACE_MIN_ITERS (default 10) iterations in its
  * time is reported as failed; close_vs_recv must complete
  * VV_RACE_MIN_SEED_ITERS (default 1000; about 3500 fit on an idle TCG host).
+ * VV_PEER_CID (default 1) is the CID both ends use: 2 for the VMCI
+ * transport on a host (local queue pairs) or through the device model's
+ * hairpin. VV_NO_SEQPACKET makes the cases that alternate STREAM and
+ * SEQPACKET use STREAM only, for a transport without SEQPACKET;
+ * VV_RACE_RELAY says a relay with buffers of its own sits between the
+ * ends. VV_CASE_TIMEOUT (ktap.h) must cover six times VV_RACE_SECONDS.
  */
 #include <semaphore.h>
 
@@ -23,11 +29,18 @@
 static double race_seconds = 4;
 static unsigned int race_iters = 3000, race_min_iters = 10;
 static unsigned int race_min_seed_iters = 1000;
+/* The CID the sockets connect to (vt_peer_cid()). */
+static unsigned int race_cid = VMADDR_CID_LOCAL;
+/* The cases that alternate types: SOCK_STREAM only with VV_NO_SEQPACKET. */
+static int seq_type = SOCK_SEQPACKET;
 
 static void race_config(void)
 {
 	const char *v;
 
+	race_cid = vt_peer_cid();
+	if (getenv("VV_NO_SEQPACKET"))
+		seq_type = SOCK_STREAM;
 	v = getenv("VV_RACE_SECONDS");
 	if (v)
 		race_seconds = atof(v);
@@ -271,7 +284,7 @@ static void close_vs_recv_timeout(void)
 	int s;
 
 	for (race_begin(2); race_more(iter); iter++) {
-		rpair(iter & 1 ? SOCK_SEQPACKET : SOCK_STREAM, &call.fd, &s);
+		rpair(iter & 1 ? seq_type : SOCK_STREAM, &call.fd, &s);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 1);
 		start(&call, recv_loop_fn);
 		jitter(2000);
@@ -295,6 +308,25 @@ static void *send_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * Send until the peer takes no more. With VV_RACE_RELAY set, a relay
+ * between the ends (the device model's hairpin) drains the first queue
+ * into a second one: fill again after a pause until it stays full.
+ */
+static void fill(int fd, const char *buf, size_t len)
+{
+	bool relay = getenv("VV_RACE_RELAY");
+	ssize_t n;
+
+	do {
+		while ((n = send(fd, buf, len, MSG_DONTWAIT)) > 0)
+			;
+		CHECK(errno == EAGAIN, "filling: errno %d", errno);
+		if (relay)
+			usleep(50000);
+	} while (relay && (n = send(fd, buf, len, MSG_DONTWAIT)) > 0);
+}
+
 /* send() blocked on a full peer while its socket is closed. */
 static void close_vs_send(void)
 {
@@ -305,9 +337,7 @@ static void close_vs_send(void)
 
 	for (race_begin(1); race_more(iter); iter++) {
 		rpair(SOCK_STREAM, &call.fd, &s);
-		while (send(call.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-			;
-		CHECK(errno == EAGAIN, "filling: errno %d", errno);
+		fill(call.fd, buf, sizeof(buf));
 		vt_set_timeo(call.fd, SO_SNDTIMEO, 5000);
 		start(&call, send_fn);
 		jitter(300);
@@ -385,7 +415,7 @@ static void close_vs_accept(void)
 		jitter(300);
 		close(call.fd);
 		c = vt_socket(SOCK_STREAM);
-		if (vt_connect(c, VMADDR_CID_LOCAL, call.port))
+		if (vt_connect(c, race_cid, call.port))
 			CHECK(errno == ECONNRESET, "iteration %u: connect %d",
 			      iter, errno);
 		finish(&call);
@@ -400,7 +430,7 @@ static void *connect_fn(void *arg)
 {
 	struct call *c = arg;
 
-	c->ret = vt_connect(c->fd, VMADDR_CID_LOCAL, c->port);
+	c->ret = vt_connect(c->fd, race_cid, c->port);
 	c->err = errno;
 	return NULL;
 }
@@ -413,12 +443,12 @@ static void close_vs_connect(void)
 	struct call call;
 
 	l[0] = vt_listener(SOCK_STREAM, &ports[0], 64);
-	l[1] = vt_listener(SOCK_SEQPACKET, &ports[1], 64);
+	l[1] = vt_listener(seq_type, &ports[1], 64);
 	vt_set_nonblock(l[0], true);
 	vt_set_nonblock(l[1], true);
 	for (race_begin(1); race_more(iter); iter++) {
 		i = iter & 1;
-		call.fd = vt_socket(i ? SOCK_SEQPACKET : SOCK_STREAM);
+		call.fd = vt_socket(i ? seq_type : SOCK_STREAM);
 		call.port = ports[i];
 		start(&call, connect_fn);
 		jitter(300);
@@ -441,7 +471,7 @@ static void *connect_many_fn(void *arg)
 	c->ret = 0;
 	for (i = 0; i < 8; i++) {
 		fds[i] = socket(AF_VSOCK, SOCK_STREAM, 0);
-		if (vt_connect(fds[i], VMADDR_CID_LOCAL, c->port) == 0)
+		if (vt_connect(fds[i], race_cid, c->port) == 0)
 			c->ret++;
 		else if (errno != ECONNRESET)
 			c->err = errno;
@@ -481,7 +511,7 @@ static void shutdown_vs_recv(void)
 	int s;
 
 	for (race_begin(1); race_more(iter); iter++) {
-		rpair(iter & 1 ? SOCK_SEQPACKET : SOCK_STREAM, &call.fd, &s);
+		rpair(iter & 1 ? seq_type : SOCK_STREAM, &call.fd, &s);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 5000);
 		start(&call, recv_fn);
 		jitter(300);
@@ -544,7 +574,7 @@ static void close_vs_dgram_recv(void)
 	for (race_begin(1); race_more(iter); iter++) {
 		call.fd = vt_socket(SOCK_DGRAM);
 		CHECK_OK(vt_bind(call.fd, VMADDR_CID_ANY, VMADDR_PORT_ANY));
-		dst = vt_addr(VMADDR_CID_LOCAL, vt_sockname(call.fd).svm_port);
+		dst = vt_addr(race_cid, vt_sockname(call.fd).svm_port);
 		vt_set_timeo(call.fd, SO_RCVTIMEO, 1);
 		start(&call, recv_loop_fn);
 		for (k = rnd() % 8; k > 0; k--)
