@@ -10,13 +10,18 @@
  * endpoint sends to a host endpoint: the sender may hold locks its own
  * callbacks take (vsock replies from a receive callback with the socket
  * spinlock held), so running the receiver's callback inside the send
- * would recurse into those locks. Deferred datagrams are copied and
- * counted: at most VMCI_MAX_DELAYED_DG_QUEUE wait at any time, beyond
- * which senders get -ENOBUFS instead of growing the queue without bound.
+ * would recurse into those locks.
  *
- * A pending deferred datagram holds a reference to its endpoint, so
+ * Deferred datagrams are copied onto their endpoint's own queue, drained
+ * in order by the endpoint's own work item: endpoints do not wait for
+ * each other, so a receiver that blocks or falls behind stalls only
+ * itself. Each endpoint holds at most VMCI_MAX_DELAYED_DG_QUEUE, beyond
+ * which its senders get -ENOBUFS instead of growing the queue without
+ * bound; other endpoints are not affected.
+ *
+ * A scheduled work item holds a reference to its endpoint, so
  * vmci_datagram_destroy_handle() (which waits for all references)
- * returns only once every callback has run.
+ * returns only once every queued callback has run.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,22 +34,43 @@
 
 #define VMCI_DG_CREATE_FLAGS	(VMCI_FLAG_ANYCID_DG_HND | VMCI_FLAG_DG_DELAYED_CB)
 
+/* Deferred callbacks run this many at a time before yielding the worker. */
+#define VMCI_DG_BATCH		32
+
+/**
+ * struct vmci_dg_entry - a datagram endpoint
+ * @res: its handle in the resource table
+ * @run_delayed: VMCI_FLAG_DG_DELAYED_CB
+ * @priv_flags: its privilege
+ * @recv_cb: the receive callback
+ * @client_data: passed to @recv_cb
+ * @lock: protects @pending, @npending and @scheduled
+ * @pending: deferred datagrams (struct vmci_delayed_dg), oldest first
+ * @npending: entries in @pending
+ * @scheduled: @work is queued or running, with a reference on @res
+ * @work: runs the callbacks of @pending
+ */
 struct vmci_dg_entry {
 	struct vmci_resource res;
 	bool run_delayed;
 	u32 priv_flags;
 	vmci_datagram_recv_cb recv_cb;
 	void *client_data;
+	spinlock_t lock;	/* protects pending, npending, scheduled */
+	struct list_head pending;
+	unsigned int npending;
+	bool scheduled;
+	struct work_struct work;
 };
 
 struct vmci_delayed_dg {
-	struct work_struct work;
-	struct vmci_dg_entry *entry;
+	struct list_head node;
 	struct vmci_datagram dg;	/* payload follows */
 };
 
 struct workqueue_struct *vmci_wq;
-static atomic_t vmci_delayed_dg_count = ATOMIC_INIT(0);
+
+static void dg_delayed_work(struct work_struct *work);
 
 static struct vmci_dg_entry *dg_entry_get(struct vmci_handle h)
 {
@@ -80,6 +106,9 @@ int vmci_datagram_create_handle_priv(u32 resource_id, u32 flags,
 	entry->priv_flags = priv_flags;
 	entry->recv_cb = recv_cb;
 	entry->client_data = client_data;
+	spin_lock_init(&entry->lock);
+	INIT_LIST_HEAD(&entry->pending);
+	INIT_WORK(&entry->work, dg_delayed_work);
 
 	ret = vmci_resource_add(&entry->res, VMCI_RESOURCE_TYPE_DATAGRAM,
 				vmci_make_handle(cid, resource_id));
@@ -116,38 +145,77 @@ int vmci_datagram_destroy_handle(struct vmci_handle handle)
 }
 EXPORT_SYMBOL_VV(vmci_datagram_destroy_handle);
 
-static void dg_delayed_work(struct work_struct *work)
+/* Take the oldest deferred datagram; clears @scheduled when none is left. */
+static struct vmci_delayed_dg *dg_pop(struct vmci_dg_entry *entry)
 {
-	struct vmci_delayed_dg *d = container_of(work, struct vmci_delayed_dg,
-						 work);
+	struct vmci_delayed_dg *d;
+	unsigned long flags;
 
-	d->entry->recv_cb(d->entry->client_data, &d->dg);
-	vmci_resource_put(&d->entry->res);
-	kfree(d);
-	atomic_dec(&vmci_delayed_dg_count);
+	spin_lock_irqsave(&entry->lock, flags);
+	d = list_first_entry_or_null(&entry->pending, struct vmci_delayed_dg,
+				     node);
+	if (d) {
+		list_del(&d->node);
+		entry->npending--;
+	} else {
+		entry->scheduled = false;
+	}
+	spin_unlock_irqrestore(&entry->lock, flags);
+	return d;
 }
 
-/* Copy @dg and queue it for @entry; takes a reference on @entry. */
+static void dg_delayed_work(struct work_struct *work)
+{
+	struct vmci_dg_entry *entry = container_of(work, struct vmci_dg_entry,
+						   work);
+	struct vmci_delayed_dg *d;
+	unsigned int n;
+
+	for (n = 0; n < VMCI_DG_BATCH; n++) {
+		d = dg_pop(entry);
+		if (!d) {
+			vmci_resource_put(&entry->res);	/* @scheduled's */
+			return;
+		}
+		entry->recv_cb(entry->client_data, &d->dg);
+		kfree(d);
+	}
+	/* More may be queued: let other work run, keep the reference. */
+	queue_work(vmci_wq, &entry->work);
+}
+
+/* Copy @dg onto @entry's queue, and schedule its work if idle. */
 static int dg_queue_delayed(struct vmci_dg_entry *entry,
 			    const struct vmci_datagram *dg)
 {
 	struct vmci_delayed_dg *d;
+	unsigned long flags;
+	bool kick = false;
+	int ret = VMCI_SUCCESS;
 
-	if (atomic_inc_return(&vmci_delayed_dg_count) > VMCI_MAX_DELAYED_DG_QUEUE) {
-		atomic_dec(&vmci_delayed_dg_count);
-		return VMCI_ERROR_NO_RESOURCES;
-	}
 	d = kmalloc(sizeof(*d) + dg->payload_size, GFP_ATOMIC);
-	if (!d) {
-		atomic_dec(&vmci_delayed_dg_count);
+	if (!d)
 		return VMCI_ERROR_NO_MEM;
-	}
 	memcpy(&d->dg, dg, vmci_dg_size(dg));
-	d->entry = container_of(vmci_resource_get(&entry->res),
-				struct vmci_dg_entry, res);
-	INIT_WORK(&d->work, dg_delayed_work);
-	queue_work(vmci_wq, &d->work);
-	return VMCI_SUCCESS;
+
+	spin_lock_irqsave(&entry->lock, flags);
+	if (entry->npending >= VMCI_MAX_DELAYED_DG_QUEUE) {
+		ret = VMCI_ERROR_NO_RESOURCES;
+	} else {
+		list_add_tail(&d->node, &entry->pending);
+		entry->npending++;
+		if (!entry->scheduled) {
+			entry->scheduled = true;
+			vmci_resource_get(&entry->res);
+			kick = true;
+		}
+	}
+	spin_unlock_irqrestore(&entry->lock, flags);
+	if (ret < VMCI_SUCCESS)
+		kfree(d);
+	if (kick)
+		queue_work(vmci_wq, &entry->work);
+	return ret;
 }
 
 /* Hand @dg to @entry's callback, now or (@defer) from vmci_wq. */
@@ -288,8 +356,11 @@ EXPORT_SYMBOL_VV(vmci_datagram_send);
 
 int vmci_datagram_init(void)
 {
-	/* Ordered: deferred datagrams reach an endpoint in sending order. */
-	vmci_wq = alloc_ordered_workqueue("vmci", 0);
+	/*
+	 * Not ordered: each endpoint's one work item keeps its datagrams in
+	 * sending order, and endpoints run side by side.
+	 */
+	vmci_wq = alloc_workqueue("vmci", 0, 0);
 	return vmci_wq ? 0 : -ENOMEM;
 }
 

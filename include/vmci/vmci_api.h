@@ -30,9 +30,11 @@ struct msghdr;
  * Context: bottom halves disabled (softirq rules) for datagrams from the
  * guest device. Process context, may sleep, for handles created with
  * VMCI_FLAG_DG_DELAYED_CB and for every datagram a host endpoint sends
- * to a host endpoint; such deferred callbacks run one at a time, in
- * order, so they must not destroy a datagram handle or doorbell
- * (destroying waits for the callbacks queued behind).
+ * to a host endpoint; such deferred callbacks of one handle run one at
+ * a time and in order, beside those of other handles (each handle queues
+ * at most 256; then its senders get -ENOBUFS). A deferred callback must
+ * not destroy its own handle (destroying waits for the handle's queued
+ * callbacks).
  * Return: 0 or a negative errno; ignored by the core except for
  * statistics.
  */
@@ -135,8 +137,8 @@ int vmci_datagram_destroy_handle(struct vmci_handle handle);
  *
  * Return: bytes sent (header included) on success; -EINVAL for a bad
  * header; -EMSGSIZE above VMCI_MAX_DG_SIZE; -EHOSTUNREACH if no such
- * destination; -EPERM if privileges forbid it; -ENOBUFS if the deferred
- * delivery queue is full; -ENODEV if no route exists.
+ * destination; -EPERM if privileges forbid it; -ENOBUFS if the
+ * receiver's deferred delivery queue is full; -ENODEV if no route exists.
  * Context: process or softirq context. The receiver's callback never
  * runs inside this call (a local receiver gets a deferred copy), so the
  * caller may hold locks that callback takes.

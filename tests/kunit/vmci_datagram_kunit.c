@@ -338,14 +338,62 @@ static void vmci_datagram_send_delayed_queue_is_bounded(struct kunit *test)
 		sent++;
 	}
 	KUNIT_EXPECT_EQ(test, ret, -ENOBUFS);
-	/* The first callback blocks the ordered queue: all others wait. */
-	KUNIT_EXPECT_EQ(test, sent, VMCI_MAX_DELAYED_DG_QUEUE);
+	/*
+	 * The first callback blocks its endpoint's queue: all others wait,
+	 * up to the bound (the first one may have left the queue already).
+	 */
+	KUNIT_EXPECT_GE(test, sent, VMCI_MAX_DELAYED_DG_QUEUE);
+	KUNIT_EXPECT_LE(test, sent, VMCI_MAX_DELAYED_DG_QUEUE + 1);
 	complete_all(&s->release);
 	/* Destroy waits for every queued callback. */
 	KUNIT_EXPECT_EQ(test, vmci_datagram_destroy_handle(s->handle), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), sent);
 	s->handle = VMCI_INVALID_HANDLE;
 	s->block = false;
+}
+
+/*
+ * Each endpoint has its own deferred queue: one whose callback blocks
+ * (and whose queue is full) stalls neither the delivery to another nor
+ * the other's senders.
+ */
+static void vmci_datagram_delayed_stall_is_per_handle(struct kunit *test)
+{
+	struct dg_sink *slow, *fast;
+	int i, ret, sent = 0;
+
+	dg_suite_check(test);
+	slow = dg_sink_new(test, VMCI_INVALID_ID, VMCI_FLAG_DG_DELAYED_CB, 0);
+	fast = dg_sink_new(test, VMCI_INVALID_ID, VMCI_FLAG_DG_DELAYED_CB, 0);
+	slow->block = true;
+	KUNIT_ASSERT_GT(test, dg_send(slow->handle, VMCI_ANON_SRC_HANDLE, 0), 0);
+	/* Wait until its callback runs (and blocks): the queue is empty. */
+	for (i = 0; i < 250 && !READ_ONCE(slow->task); i++)
+		msleep(20);
+	KUNIT_ASSERT_NOT_NULL(test, READ_ONCE(slow->task));
+	for (i = 0; i < VMCI_MAX_DELAYED_DG_QUEUE + 8; i++) {
+		ret = dg_send(slow->handle, VMCI_ANON_SRC_HANDLE, i);
+		if (ret < 0)
+			break;
+		sent++;
+	}
+	KUNIT_EXPECT_EQ(test, ret, -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, sent, VMCI_MAX_DELAYED_DG_QUEUE);
+	/* The other endpoint still gets all of its datagrams, in order. */
+	for (i = 0; i < 64; i++)
+		KUNIT_ASSERT_GT(test, dg_send(fast->handle, VMCI_ANON_SRC_HANDLE,
+					      1000 + i), 0);
+	for (i = 0; i < 64; i++)
+		KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&fast->got,
+								  10 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fast->count), 64);
+	KUNIT_EXPECT_EQ(test, fast->last_payload, 1063);
+	KUNIT_EXPECT_EQ(test, atomic_read(&slow->count), 0);
+	complete_all(&slow->release);
+	KUNIT_EXPECT_EQ(test, vmci_datagram_destroy_handle(slow->handle), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&slow->count), sent + 1);
+	slow->handle = VMCI_INVALID_HANDLE;
+	slow->block = false;
 }
 
 static void vmci_datagram_destroy_handle_waits_for_delayed(struct kunit *test)
@@ -378,6 +426,7 @@ static struct kunit_case vmci_datagram_cases[] = {
 	KUNIT_CASE(vmci_datagram_send_restricted_needs_trusted),
 	KUNIT_CASE(vmci_deny_interaction_truth_table),
 	KUNIT_CASE(vmci_datagram_send_delayed_queue_is_bounded),
+	KUNIT_CASE(vmci_datagram_delayed_stall_is_per_handle),
 	KUNIT_CASE(vmci_datagram_destroy_handle_waits_for_delayed),
 	{}
 };
