@@ -44,6 +44,10 @@
 #define VT_PENDING_TIMEOUT	(2 * HZ)
 /* Children in handshake, all listeners together (a flood bound). */
 #define VT_PENDING_MAX		4096
+/* Packets waiting for listeners, all together; beyond, they are dropped. */
+#define VT_LISTEN_INBOX_MAX	4096
+/* Packets waiting in one socket's inbox; beyond, they are dropped. */
+#define VT_INBOX_MAX		256
 
 /**
  * struct vt_rx - a queued control packet
@@ -66,9 +70,10 @@ static struct vmci_handle vt_packet_handle = {
 static u32 vt_detach_sub = VMCI_INVALID_ID;
 static u32 vt_resumed_sub = VMCI_INVALID_ID;
 
-/* Protects vt_listen_inbox. */
+/* Protects vt_listen_inbox and vt_listen_len. */
 static DEFINE_SPINLOCK(vt_listen_lock);
 static LIST_HEAD(vt_listen_inbox);
+static unsigned int vt_listen_len;
 static void vt_listen_work_fn(struct work_struct *work);
 static DECLARE_WORK(vt_listen_work, vt_listen_work_fn);
 
@@ -129,7 +134,6 @@ static int vt_qp_alloc(struct vt_sock *vt, struct vmci_handle h, u64 size,
 		return err;
 	}
 	vt->qp_handle = h;
-	vt->qsize = size;
 	clear_bit(VT_EV_DETACH, &vt->flags);
 	spin_lock_bh(&vt_qp_lock);
 	hash_add(vt_qp_table, &vt->qp_node, vt_qp_key(h));
@@ -225,6 +229,19 @@ static void vt_client_fail(struct sock *sk, int err)
 	sk_error_report(sk);
 }
 
+/* The protocol bits a socket of @type offers, or a child accepts. */
+static u16 vt_proto_bits(int type)
+{
+	return VT_PROTO_PKT_ON_NOTIFY |
+	       (type == SOCK_SEQPACKET ? VT_PROTO_SEQPACKET : 0);
+}
+
+/* A record needs room for its header too: the pair is that much larger. */
+static u64 vt_pair_size(const struct vt_sock *vt, u64 size)
+{
+	return size + (vt->seqpacket ? sizeof(struct vt_seq_hdr) : 0);
+}
+
 static int vt_send_request(struct vsock_sock *vsk, bool old)
 {
 	struct vt_sock *vt = vsk->trans;
@@ -232,7 +249,7 @@ static int vt_send_request(struct vsock_sock *vsk, bool old)
 
 	err = vt_send(old ? VT_REQUEST : VT_REQUEST2, &vsk->local_addr,
 		      &vsk->remote_addr, vsk->buffer_size,
-		      old ? 0 : VT_PROTO_SUPPORTED);
+		      old ? 0 : vt_proto_bits(sk_vsock(vsk)->sk_type));
 	if (!err) {
 		vt->sent_request = true;
 		vt->old_request = old;
@@ -278,21 +295,29 @@ void vt_cancel_connect(struct vsock_sock *vsk)
 static int vt_client_negotiate(struct sock *sk, const struct vt_packet *pkt)
 {
 	struct vsock_sock *vsk = vsock_sk(sk);
+	u16 want = vt_proto_bits(sk->sk_type);
+	bool seq = sk->sk_type == SOCK_SEQPACKET;
 	struct vt_sock *vt = vsk->trans;
 	u64 size = pkt->u.size;
 	int err;
 
-	if (pkt->type == VT_NEGOTIATE2 && pkt->proto != VT_PROTO_PKT_ON_NOTIFY)
+	/* A peer without SEQPACKET answers as for a stream: refuse that. */
+	if (seq && (pkt->type == VT_NEGOTIATE ||
+		    pkt->proto == VT_PROTO_PKT_ON_NOTIFY))
+		return -EPROTOTYPE;
+	if (pkt->type == VT_NEGOTIATE2 && pkt->proto != want)
 		return -EPROTO;
 	if (!size || size < vsk->buffer_min_size ||
 	    size > vsk->buffer_max_size)
 		return -EINVAL;
 	vt->old_proto = pkt->type == VT_NEGOTIATE;
+	vt->seqpacket = seq;
 	/* Our context ID as the peer sees it (it changes on migration). */
 	WRITE_ONCE(vsk->local_addr.svm_cid, pkt->dg.dst.context);
-	err = vt_qp_alloc(vt, VMCI_INVALID_HANDLE, size, 0);
+	err = vt_qp_alloc(vt, VMCI_INVALID_HANDLE, vt_pair_size(vt, size), 0);
 	if (err)
 		return err;
+	vt->qsize = size;
 	err = vt_send_handle(VT_OFFER, &vsk->local_addr, &vsk->remote_addr,
 			     vt->qp_handle);
 	if (err)
@@ -317,9 +342,13 @@ static void vt_client_packet(struct sock *sk, const struct vt_packet *pkt)
 		}
 		return;
 	case VT_INVALID:
-		/* An old peer: ask again the old way. */
+		/* An old peer: ask again the old way (no SEQPACKET there). */
 		if (!vt->sent_request || vt->qp || vt->old_request)
 			break;
+		if (sk->sk_type == SOCK_SEQPACKET) {
+			vt_client_fail(sk, EPROTOTYPE);
+			return;
+		}
 		vt->ignore_rst = true;
 		err = vt_send_request(vsock_sk(sk), true);
 		if (err)
@@ -401,6 +430,79 @@ static void vt_handle_detach(struct sock *sk)
 		vsock_peer_shutdown(vsock_sk(sk), SHUTDOWN_MASK);
 }
 
+/* A packet noted as an event, rebuilt for the handlers. */
+static void vt_event_packet(struct sock *sk, u8 type, u64 u, u64 offset)
+{
+	struct vt_packet pkt = {
+		.type = type, .u.wait.generation = u, .u.wait.offset = offset,
+	};
+
+	if (sk->sk_state == TCP_ESTABLISHED)
+		vt_connected_packet(sk, &pkt);
+}
+
+/* What vt_note() recorded, after the inbox (handshake packets) went. */
+static void vt_handle_events(struct sock *sk)
+{
+	struct vt_sock *vt = vt_sk(sk);
+	u64 want_read, want_space;
+	u32 mode;
+
+	spin_lock_bh(&vt->rx_lock);
+	mode = vt->ev_shutdown;
+	vt->ev_shutdown = 0;
+	want_read = vt->ev_want_read;
+	want_space = vt->ev_want_space;
+	spin_unlock_bh(&vt->rx_lock);
+
+	if (test_and_clear_bit(VT_EV_SHUTDOWN, &vt->flags) && mode)
+		vt_event_packet(sk, VT_SHUTDOWN, mode, 0);
+	if (test_and_clear_bit(VT_EV_WROTE, &vt->flags))
+		vt_event_packet(sk, VT_WROTE, 0, 0);
+	if (test_and_clear_bit(VT_EV_READ, &vt->flags))
+		vt_event_packet(sk, VT_READ, 0, 0);
+	if (test_and_clear_bit(VT_EV_WAITING_READ, &vt->flags))
+		vt_event_packet(sk, VT_WAITING_READ, 0, want_read);
+	if (test_and_clear_bit(VT_EV_WAITING_WRITE, &vt->flags))
+		vt_event_packet(sk, VT_WAITING_WRITE, 0, want_space);
+	if (test_and_clear_bit(VT_EV_DETACH, &vt->flags))
+		vt_handle_detach(sk);
+}
+
+/*
+ * A notification, SHUTDOWN or RST for an established socket that someone
+ * owns: noted in flags and fields, no allocation, nothing to drop; the
+ * same packet twice is the same as once. Context: any; rx_lock held.
+ */
+static void vt_note(struct vt_sock *vt, const struct vt_packet *pkt)
+{
+	lockdep_assert_held(&vt->rx_lock);
+	switch (pkt->type) {
+	case VT_WROTE:
+		set_bit(VT_EV_WROTE, &vt->flags);
+		break;
+	case VT_READ:
+		set_bit(VT_EV_READ, &vt->flags);
+		break;
+	case VT_WAITING_READ:
+		vt->ev_want_read = pkt->u.wait.offset;
+		set_bit(VT_EV_WAITING_READ, &vt->flags);
+		break;
+	case VT_WAITING_WRITE:
+		vt->ev_want_space = pkt->u.wait.offset;
+		set_bit(VT_EV_WAITING_WRITE, &vt->flags);
+		break;
+	case VT_SHUTDOWN:
+		vt->ev_shutdown |= pkt->u.mode & SHUTDOWN_MASK;
+		set_bit(VT_EV_SHUTDOWN, &vt->flags);
+		break;
+	case VT_RST:
+		vt->ev_shutdown |= SHUTDOWN_MASK;
+		set_bit(VT_EV_SHUTDOWN, &vt->flags);
+		break;
+	}
+}
+
 static void vt_rx_work_fn(struct work_struct *work)
 {
 	struct vt_sock *vt = container_of(work, struct vt_sock, rx_work);
@@ -412,16 +514,18 @@ static void vt_rx_work_fn(struct work_struct *work)
 	for (;;) {
 		spin_lock_bh(&vt->rx_lock);
 		rx = list_first_entry_or_null(&vt->inbox, struct vt_rx, node);
-		if (rx)
+		if (rx) {
 			list_del(&rx->node);
+			vt->inbox_len--;
+		}
 		spin_unlock_bh(&vt->rx_lock);
 		if (!rx)
 			break;
 		vt_sock_packet(sk, &rx->pkt);
 		kfree(rx);
 	}
-	if (test_and_clear_bit(VT_EV_DETACH, &vt->flags) && !vt->dead)
-		vt_handle_detach(sk);
+	if (!vt->dead)
+		vt_handle_events(sk);
 	release_sock(sk);
 	kref_put(&vt->ref, vt_free);
 	sock_put(sk);
@@ -439,31 +543,49 @@ static struct vt_rx *vt_rx_new(const struct vt_packet *pkt)
 }
 
 /*
- * Queue @pkt for @sk's own work. Return: 0, -ENOMEM, or -ESRCH when @sk
- * is not (or no longer) ours. Context: any.
+ * Queue @pkt for @sk's own work: noted (vt_note()) for an established
+ * socket, else on the inbox. Return: 0, -ENOMEM, -ENOBUFS (inbox full),
+ * or -ESRCH when @sk is not (or no longer) ours. Context: any.
  */
 static int vt_sock_queue(struct sock *sk, const struct vt_packet *pkt)
 {
-	struct vt_rx *rx = vt_rx_new(pkt);
+	bool note = vt_fast_type(pkt->type) &&
+		    READ_ONCE(sk->sk_state) == TCP_ESTABLISHED;
+	struct vt_rx *rx = NULL;
 	struct vt_sock *vt;
 	int err = -ESRCH;
 
-	if (!rx)
-		return -ENOMEM;
+	/* A noted packet that finds the socket closed is ignored there. */
+	if (!note) {
+		rx = vt_rx_new(pkt);
+		if (!rx)
+			return -ENOMEM;
+	}
 	rcu_read_lock();
 	vt = READ_ONCE(vsock_sk(sk)->trans);
 	if (READ_ONCE(vsock_sk(sk)->transport) == &vt_transport && vt) {
 		spin_lock_bh(&vt->rx_lock);
-		if (!vt->dead) {
+		if (vt->dead) {
+			err = -ESRCH;
+		} else if (note) {
+			vt_note(vt, pkt);
+			vt_schedule(vt);
+			err = 0;
+		} else if (vt->inbox_len >= VT_INBOX_MAX) {
+			err = -ENOBUFS;
+		} else {
 			list_add_tail(&rx->node, &vt->inbox);
+			vt->inbox_len++;
+			rx = NULL;
 			vt_schedule(vt);
 			err = 0;
 		}
 		spin_unlock_bh(&vt->rx_lock);
 	}
 	rcu_read_unlock();
-	if (err)
-		kfree(rx);
+	kfree(rx);
+	if (err == -ENOBUFS)
+		pr_warn_ratelimited("control packets flood a socket: dropped\n");
 	return err;
 }
 
@@ -502,14 +624,25 @@ static int vt_sock_recv(struct sock *sk, const struct vt_packet *pkt)
 static int vt_listen_queue(struct sock *listener, const struct vt_packet *pkt)
 {
 	struct vt_rx *rx = vt_rx_new(pkt);
+	bool full;
 
 	if (!rx)
 		return -ENOMEM;
 	sock_hold(listener);
 	rx->sk = listener;
 	spin_lock_bh(&vt_listen_lock);
-	list_add_tail(&rx->node, &vt_listen_inbox);
+	full = vt_listen_len >= VT_LISTEN_INBOX_MAX;
+	if (!full) {
+		list_add_tail(&rx->node, &vt_listen_inbox);
+		vt_listen_len++;
+	}
 	spin_unlock_bh(&vt_listen_lock);
+	if (full) {
+		pr_warn_ratelimited("listener packets flood: dropped\n");
+		sock_put(listener);
+		kfree(rx);
+		return -ENOBUFS;
+	}
 	queue_work(vt_wq, &vt_listen_work);
 	return 0;
 }
@@ -627,10 +760,14 @@ static int vt_listen_request(struct sock *listener,
 	struct vt_sock *cvt;
 	struct sock *child;
 	bool old = pkt->type == VT_REQUEST;
+	bool seq = listener->sk_type == SOCK_SEQPACKET;
 	int err;
 
-	if (!vt_listener_ok(listener) || !pkt->u.size ||
-	    (!old && !(pkt->proto & VT_PROTO_SUPPORTED)) ||
+	/* Types must match: SEQPACKET is a bit only our peers send. */
+	if (!old && !!(pkt->proto & VT_PROTO_SEQPACKET) != seq)
+		return -EPROTOTYPE;
+	if (!vt_listener_ok(listener) || !pkt->u.size || (old && seq) ||
+	    (!old && !(pkt->proto & VT_PROTO_PKT_ON_NOTIFY)) ||
 	    !vt_allow_peer(vsock_sk(listener), pkt->dg.src.context))
 		return -ECONNREFUSED;
 	if (READ_ONCE(listener->sk_ack_backlog) + vt_pending_count(listener) >
@@ -651,12 +788,13 @@ static int vt_listen_request(struct sock *listener,
 	cvt = vt_sk(child);
 	cvt->qsize = vt_child_qsize(vsock_sk(child), pkt->u.size);
 	cvt->old_proto = old;
+	cvt->seqpacket = seq;
 	child->sk_state = TCP_SYN_SENT;
 	sock_hold(listener);
 	cvt->listener = listener;
 
 	err = vt_send(old ? VT_NEGOTIATE : VT_NEGOTIATE2, &local, &remote,
-		      cvt->qsize, old ? 0 : VT_PROTO_PKT_ON_NOTIFY);
+		      cvt->qsize, old ? 0 : vt_proto_bits(child->sk_type));
 	if (err) {
 		sock_put(child);
 		return err;
@@ -682,7 +820,8 @@ static int vt_child_offer(struct sock *listener, struct sock *child,
 
 	if (!vt_listener_ok(listener))
 		return -ECONNRESET;
-	err = vt_qp_alloc(vt, pkt->u.handle, vt->qsize, VMCI_QPFLAG_ATTACH_ONLY);
+	err = vt_qp_alloc(vt, pkt->u.handle, vt_pair_size(vt, vt->qsize),
+			  VMCI_QPFLAG_ATTACH_ONLY);
 	if (err)
 		return err;
 	err = vt_send_handle(VT_ATTACH, &vsk->local_addr, &vsk->remote_addr,
@@ -750,8 +889,10 @@ static void vt_listen_work_fn(struct work_struct *work)
 		spin_lock_bh(&vt_listen_lock);
 		rx = list_first_entry_or_null(&vt_listen_inbox, struct vt_rx,
 					      node);
-		if (rx)
+		if (rx) {
 			list_del(&rx->node);
+			vt_listen_len--;
+		}
 		spin_unlock_bh(&vt_listen_lock);
 		if (!rx)
 			break;
@@ -865,6 +1006,7 @@ void vt_sock_kill(struct vt_sock *vt)
 	spin_lock_bh(&vt->rx_lock);
 	vt->dead = true;
 	list_splice_init(&vt->inbox, &drop);
+	vt->inbox_len = 0;
 	spin_unlock_bh(&vt->rx_lock);
 	list_for_each_entry_safe(rx, tmp, &drop, node)
 		kfree(rx);

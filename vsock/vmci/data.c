@@ -18,6 +18,12 @@
  * sleeps, and gets WROTE/READ once we have written/read; we announce the
  * same before we sleep (vt_notify_wait()).
  *
+ * SOCK_SEQPACKET (ours only, VT_PROTO_SEQPACKET): each message is one
+ * record, a struct vt_seq_hdr and the payload, enqueued whole; a reader
+ * takes whole records. A writer waiting for room for a record (not just
+ * a non-full queue) says how much with WAITING_WRITE, answered by READ
+ * once that much is free.
+ *
  * Every function runs with the socket lock owned, except
  * vt_notify_packet(), which also runs from the packet fast path under
  * bh_lock_sock() while no one owns the socket: either way the queue pair
@@ -25,6 +31,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
+#include <linux/uio.h>
 #include <net/sock.h>
 #include <vv_compat.h>
 #include "vmci_transport.h"
@@ -52,6 +60,7 @@ static void vt_wrote(struct vsock_sock *vsk, ssize_t n)
 static void vt_read(struct vsock_sock *vsk, ssize_t n)
 {
 	struct vt_sock *vt = vsk->trans;
+	s64 space;
 
 	if (vt->old_proto) {
 		if (test_and_clear_bit(VT_PEER_WAITING_WRITE, &vt->flags))
@@ -60,8 +69,138 @@ static void vt_read(struct vsock_sock *vsk, ssize_t n)
 	}
 	/* Our head before the peer's tail: pairs with the same in the peer. */
 	smp_mb();
-	if (vmci_qpair_consume_free_space(vt->qp) <= n)
+	space = vmci_qpair_consume_free_space(vt->qp);
+	if (space <= n ||
+	    (test_bit(VT_PEER_WAITING_WRITE, &vt->flags) &&
+	     space >= READ_ONCE(vt->peer_want_space) &&
+	     test_and_clear_bit(VT_PEER_WAITING_WRITE, &vt->flags)))
 		vt_sock_send(vsk, VT_READ, 0);
+}
+
+#define VT_SEQ_HDR	sizeof(struct vt_seq_hdr)
+
+/*
+ * The next SEQPACKET record's header. Return: 1 when the whole record
+ * is queued, 0 when not yet, -EPROTO for a record that can never fit
+ * (a peer writing garbage).
+ */
+static int vt_seq_next(struct vt_sock *vt, struct vt_seq_hdr *hdr)
+{
+	s64 ready = vmci_qpair_consume_buf_ready(vt->qp);
+
+	if (ready < 0)
+		return ready;
+	if (ready < VT_SEQ_HDR ||
+	    vmci_qpair_peek(vt->qp, hdr, VT_SEQ_HDR, 0) != VT_SEQ_HDR)
+		return 0;
+	if (hdr->len > vt->qsize) {
+		pr_err_ratelimited("peer %u:%u sent a %u-byte record in a %llu-byte queue\n",
+				   vt->vsk->remote_addr.svm_cid,
+				   vt->vsk->remote_addr.svm_port, hdr->len,
+				   (unsigned long long)vt->qsize);
+		return -EPROTO;
+	}
+	return ready >= VT_SEQ_HDR + hdr->len;
+}
+
+/*
+ * One record: header and payload go in with one enqueue, so that the
+ * reader sees all of it or nothing. The payload is copied in first: a
+ * fault must not leave half a record behind.
+ */
+static ssize_t vt_seq_enqueue(struct vsock_sock *vsk, struct msghdr *msg,
+			      size_t len)
+{
+	struct vt_sock *vt = vsk->trans;
+	size_t total = VT_SEQ_HDR + len;
+	struct vt_seq_hdr *hdr;
+	ssize_t n;
+
+	hdr = kvmalloc(total, GFP_KERNEL);
+	if (!hdr)
+		return -ENOMEM;
+	hdr->len = len;
+	hdr->flags = msg->msg_flags & MSG_EOR ? VT_SEQ_EOR : 0;
+	if (!copy_from_iter_full(hdr + 1, len, &msg->msg_iter)) {
+		kvfree(hdr);
+		return -EFAULT;
+	}
+	/* has_space() saw room for all of it, and only we fill the queue. */
+	n = vmci_qpair_enqueue(vt->qp, hdr, total, 0);
+	kvfree(hdr);
+	if (n < 0)
+		return n;
+	if (WARN_ON_ONCE(n != total))
+		return -EIO;
+	vt_wrote(vsk, n);
+	return len;
+}
+
+/* Drop @n bytes of the record being read. */
+static void vt_seq_skip(struct vt_sock *vt, size_t n)
+{
+	char buf[256];
+
+	while (n) {
+		ssize_t got = vmci_qpair_dequeue(vt->qp, buf,
+						 min(n, sizeof(buf)), 0);
+
+		if (got <= 0)
+			break;
+		n -= got;
+	}
+}
+
+static ssize_t vt_seq_peek(struct vt_sock *vt, struct msghdr *msg,
+			   size_t copy)
+{
+	void *buf = kvmalloc(VT_SEQ_HDR + copy, GFP_KERNEL);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = vmci_qpair_peek(vt->qp, buf, VT_SEQ_HDR + copy, 0);
+	if (n == VT_SEQ_HDR + copy &&
+	    copy_to_iter(buf + VT_SEQ_HDR, copy, &msg->msg_iter) == copy)
+		n = 0;
+	else
+		n = -EFAULT;
+	kvfree(buf);
+	return n;
+}
+
+/*
+ * One whole record into @msg, the part beyond @len dropped. A fault in
+ * the user's buffer consumes the record too, so that the next receive
+ * gets the next one (as on the other transports). Return: the record's
+ * full length, or -errno.
+ */
+static ssize_t vt_seq_dequeue(struct vsock_sock *vsk, struct msghdr *msg,
+			      size_t len, int flags)
+{
+	struct vt_sock *vt = vsk->trans;
+	struct vt_seq_hdr hdr;
+	ssize_t n, err = 0;
+	size_t copy;
+	int ret;
+
+	ret = vt_seq_next(vt, &hdr);
+	if (ret <= 0)
+		return ret ?: -EAGAIN;
+	copy = min_t(size_t, len, hdr.len);
+	if (flags & MSG_PEEK) {
+		err = vt_seq_peek(vt, msg, copy);
+	} else {
+		vmci_qpair_dequeue(vt->qp, &hdr, VT_SEQ_HDR, 0);
+		n = copy ? vmci_qpair_dequev(vt->qp, msg, copy, 0) : 0;
+		if (n != copy)
+			err = -EFAULT;
+		vt_seq_skip(vt, hdr.len - max_t(ssize_t, n, 0));
+		vt_read(vsk, VT_SEQ_HDR + hdr.len);
+	}
+	if (hdr.flags & VT_SEQ_EOR)
+		msg->msg_flags |= MSG_EOR;
+	return err ?: hdr.len;
 }
 
 /**
@@ -80,6 +219,8 @@ ssize_t vt_enqueue(struct vsock_sock *vsk, struct msghdr *msg, size_t len)
 
 	if (!vt->qp)
 		return -ENOTCONN;
+	if (vt->seqpacket)
+		return vt_seq_enqueue(vsk, msg, len);
 	n = vmci_qpair_enquev(vt->qp, msg, len, 0);
 	if (n == -EAGAIN)
 		return 0;
@@ -108,6 +249,8 @@ ssize_t vt_dequeue(struct vsock_sock *vsk, struct msghdr *msg, size_t len,
 
 	if (!vt->qp)
 		return -ENOTCONN;
+	if (vt->seqpacket)
+		return vt_seq_dequeue(vsk, msg, len, flags);
 	if (flags & MSG_PEEK)
 		n = vmci_qpair_peekv(vt->qp, msg, len, 0);
 	else
@@ -122,33 +265,71 @@ ssize_t vt_dequeue(struct vsock_sock *vsk, struct msghdr *msg, size_t len,
 }
 
 /**
- * vt_has_data() - bytes readable now
+ * vt_has_data() - bytes readable now; SEQPACKET: whether a record is
  * @vsk: the socket; socket lock held
  *
  * Context: any.
- * Return: bytes, 0 without a queue pair, -EINVAL for corrupt offsets.
+ * Return: bytes (SEQPACKET: 1 or 0), 0 without a queue pair, -EINVAL
+ * for corrupt offsets, -EPROTO for a record larger than the queue.
  */
 s64 vt_has_data(struct vsock_sock *vsk)
 {
 	struct vt_sock *vt = vsk->trans;
+	struct vt_seq_hdr hdr;
 
-	return vt->qp ? vmci_qpair_consume_buf_ready(vt->qp) : 0;
+	if (!vt->qp)
+		return 0;
+	if (vt->seqpacket)
+		return vt_seq_next(vt, &hdr);
+	return vmci_qpair_consume_buf_ready(vt->qp);
+}
+
+/**
+ * vt_inq() - SIOCINQ: bytes readable; SEQPACKET: the next record's
+ * @vsk: the socket; socket lock held
+ *
+ * Context: process.
+ * Return: bytes, or -errno for corrupt offsets.
+ */
+s64 vt_inq(struct vsock_sock *vsk)
+{
+	struct vt_sock *vt = vsk->trans;
+	struct vt_seq_hdr hdr;
+	int ret;
+
+	if (!vt->qp || !vt->seqpacket)
+		return vt_has_data(vsk);
+	ret = vt_seq_next(vt, &hdr);
+	return ret > 0 ? hdr.len : ret;
 }
 
 /**
  * vt_has_space() - bytes writable now
  * @vsk: the socket; socket lock held
- * @want: unused: a stream takes partial writes
+ * @want: SEQPACKET: the message's length (a stream takes partial writes)
  *
  * Context: any.
- * Return: bytes, -ENOTCONN without a queue pair, -EINVAL for corrupt
+ * Return: bytes (SEQPACKET: @want or 0), -EMSGSIZE for a message larger
+ * than the queue, -ENOTCONN without a queue pair, -EINVAL for corrupt
  * offsets.
  */
 s64 vt_has_space(struct vsock_sock *vsk, size_t want)
 {
 	struct vt_sock *vt = vsk->trans;
+	s64 space;
 
-	return vt->qp ? vmci_qpair_produce_free_space(vt->qp) : -ENOTCONN;
+	if (!vt->qp)
+		return -ENOTCONN;
+	space = vmci_qpair_produce_free_space(vt->qp);
+	if (!vt->seqpacket || space < 0)
+		return space;
+	if (want > vt->qsize)
+		return -EMSGSIZE;
+	if (space >= VT_SEQ_HDR + want)
+		return want;
+	/* What a WAITING_WRITE asks the peer for (vt_notify_wait()). */
+	vt->want_space = VT_SEQ_HDR + want;
+	return 0;
 }
 
 /**
@@ -169,9 +350,11 @@ void vt_notify_wait(struct vsock_sock *vsk, bool send)
 	if (!vt->qp || sk->sk_state != TCP_ESTABLISHED)
 		return;
 	if (send) {
-		if (vt->old_proto &&
+		/* A stream waits for a full queue's READ; a record for room. */
+		if ((vt->old_proto || vt->seqpacket) &&
 		    !test_and_set_bit(VT_SENT_WAITING_WRITE, &vt->flags))
-			vt_sock_send_wait(vsk, VT_WAITING_WRITE, 0);
+			vt_sock_send_wait(vsk, VT_WAITING_WRITE,
+					  vt->seqpacket ? vt->want_space : 0);
 		return;
 	}
 	/* New protocol: an empty queue gets its WROTE anyway. */
@@ -217,10 +400,12 @@ void vt_notify_packet(struct sock *sk, const struct vt_packet *pkt)
 			vt_sock_send(vsock_sk(sk), VT_WROTE, 0);
 		break;
 	case VT_WAITING_WRITE:
+		want = vt->old_proto ? 1 : max_t(u64, pkt->u.wait.offset, 1);
+		WRITE_ONCE(vt->peer_want_space, want);
 		set_bit(VT_PEER_WAITING_WRITE, &vt->flags);
 		/* The flag before the queue: pairs with smp_mb() in vt_read(). */
 		smp_mb__after_atomic();
-		if (vmci_qpair_consume_free_space(vt->qp) > 0 &&
+		if (vmci_qpair_consume_free_space(vt->qp) >= want &&
 		    test_and_clear_bit(VT_PEER_WAITING_WRITE, &vt->flags))
 			vt_sock_send(vsock_sk(sk), VT_READ, 0);
 		break;

@@ -62,6 +62,12 @@ static bool vt_stream_allow(u32 cid, u32 port)
 	return cid != VMADDR_CID_LOCAL;
 }
 
+/* Whether the peer speaks it is learnt at the handshake (EPROTOTYPE). */
+static bool vt_seqpacket_allow(u32 remote_cid)
+{
+	return true;
+}
+
 static int vt_shutdown(struct vsock_sock *vsk, int mode)
 {
 	if (sk_vsock(vsk)->sk_state != TCP_ESTABLISHED)
@@ -89,6 +95,7 @@ const struct vsock_transport vt_transport = {
 	.release = vt_release,
 	.get_local_cid = vt_get_local_cid,
 	.stream_allow = vt_stream_allow,
+	.seqpacket_allow = vt_seqpacket_allow,
 	.connect = vt_connect,
 	.cancel_connect = vt_cancel_connect,
 	.shutdown = vt_shutdown,
@@ -96,7 +103,7 @@ const struct vsock_transport vt_transport = {
 	.dequeue = vt_dequeue,
 	.has_data = vt_has_data,
 	.has_space = vt_has_space,
-	.inq = vt_has_data,
+	.inq = vt_inq,
 	.unsent_bytes = vt_unsent_bytes,
 	.rcvhiwat = vt_rcvhiwat,
 	.notify_wait = vt_notify_wait,

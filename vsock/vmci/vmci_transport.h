@@ -40,7 +40,26 @@ enum vt_type {
 
 /* Notify protocols offered in REQUEST2/NEGOTIATE2 (bit mask). */
 #define VT_PROTO_PKT_ON_NOTIFY		BIT(0)
-#define VT_PROTO_SUPPORTED		VT_PROTO_PKT_ON_NOTIFY
+/*
+ * Ours: the connection is SOCK_SEQPACKET, its queues carry records
+ * (struct vt_seq_hdr + payload). A peer that does not know the bit
+ * (VMware, the in-kernel transport) negotiates without it, and the
+ * connect fails with EPROTOTYPE; STREAM never sets it. A high bit, to
+ * stay clear of the notify protocols VMware may add.
+ */
+#define VT_PROTO_SEQPACKET		BIT(15)
+
+/**
+ * struct vt_seq_hdr - head of a SOCK_SEQPACKET record in a queue
+ * @len: payload bytes that follow
+ * @flags: VT_SEQ_EOR when the sender passed MSG_EOR
+ */
+struct vt_seq_hdr {
+	u32 len;
+	u32 flags;
+};
+
+#define VT_SEQ_EOR			BIT(0)
 
 /* SHUTDOWN modes on the wire are the kernel's RCV_SHUTDOWN/SEND_SHUTDOWN. */
 
@@ -84,6 +103,12 @@ enum {
 	VT_SENT_WAITING_READ,	/* old protocol: we asked for a WROTE */
 	VT_SENT_WAITING_WRITE,	/* old protocol: we asked for a READ */
 	VT_EV_DETACH,		/* peer detached the pair: rx_work handles */
+	/* Packets for an established socket someone owns, for rx_work. */
+	VT_EV_WROTE,
+	VT_EV_READ,
+	VT_EV_WAITING_READ,	/* its byte count in peer_want */
+	VT_EV_WAITING_WRITE,	/* its byte count in ev_want_space */
+	VT_EV_SHUTDOWN,		/* the modes in ev_shutdown */
 };
 
 /**
@@ -98,6 +123,10 @@ enum {
  * @old_request: client: the request was the old REQUEST
  * @ignore_rst: client: the peer refused REQUEST2 with INVALID; very old
  *	peers also send an RST, which must not end the retry
+ * @seqpacket: the connection carries records (VT_PROTO_SEQPACKET)
+ * @want_space: SEQPACKET: free bytes the writer last waited for
+ * @peer_want_space: SEQPACKET: free bytes the peer's writer waits for
+ *	(its WAITING_WRITE); READ_ONCE/WRITE_ONCE
  * @flags: VT_* bits
  * @peer_want: bytes the peer's reader waits for (its WAITING_READ); read
  *	and written with READ_ONCE/WRITE_ONCE
@@ -106,9 +135,13 @@ enum {
  *	(a connect() that changes transport), so packet handlers find it
  *	under RCU, check @dead, and the memory is freed after a grace period.
  * @rcu: for that free
- * @rx_lock: protects @inbox and @dead
+ * @rx_lock: protects @inbox, @inbox_len and @dead
  * @dead: destructed; nothing may be queued any more
  * @inbox: control packets waiting for @rx_work
+ * @inbox_len: entries in @inbox (bounded: a flood is dropped)
+ * @ev_shutdown: SHUTDOWN/RST modes noted for @rx_work (under @rx_lock)
+ * @ev_want_read: byte count of a noted WAITING_READ (under @rx_lock)
+ * @ev_want_space: byte count of a noted WAITING_WRITE (under @rx_lock)
  * @rx_work: processes @inbox under the socket lock; holds a socket
  *	reference and a @ref while queued
  * @pending: listener: children in handshake (struct vt_sock.pending_node)
@@ -130,14 +163,21 @@ struct vt_sock {
 	bool sent_request;
 	bool old_request;
 	bool ignore_rst;
+	bool seqpacket;
+	u64 want_space;
+	u64 peer_want_space;
 	unsigned long flags;
 	u64 peer_want;
 	struct kref ref;
 	struct rcu_head rcu;
 
-	spinlock_t rx_lock;	/* protects inbox, dead */
+	spinlock_t rx_lock;	/* protects inbox, inbox_len, dead */
 	bool dead;
 	struct list_head inbox;
+	unsigned int inbox_len;
+	u32 ev_shutdown;
+	u64 ev_want_read;
+	u64 ev_want_space;
 	struct work_struct rx_work;
 
 	struct list_head pending;
@@ -186,6 +226,7 @@ ssize_t vt_enqueue(struct vsock_sock *vsk, struct msghdr *msg, size_t len);
 ssize_t vt_dequeue(struct vsock_sock *vsk, struct msghdr *msg, size_t len,
 		   int flags);
 s64 vt_has_data(struct vsock_sock *vsk);
+s64 vt_inq(struct vsock_sock *vsk);
 s64 vt_has_space(struct vsock_sock *vsk, size_t want);
 void vt_notify_wait(struct vsock_sock *vsk, bool send);
 void vt_notify_packet(struct sock *sk, const struct vt_packet *pkt);
