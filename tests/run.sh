@@ -176,7 +176,7 @@ if [ -n "$vmci" ]; then
 	peer_pid=$!
 	qextra+=(-L /usr/share/qemu -L /usr/share/seabios -nic none
 		 -monitor "unix:$out/monitor.sock,server=on,wait=off"
-		 -device "vmw-vmci,id=vmci0,uds=$uds,$vmci"
+		 -device "vmw-vmci,id=vmci0,uds=$uds,silent-port=5005,$vmci"
 		 -d guest_errors -D "$out/qemu.log")
 fi
 stop_peer() { [ -z "$peer_pid" ] || kill "$peer_pid" 2>/dev/null || true; }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# ncat --vsock (nmap's ncat 7.93) over AF_VSOCK loopback (CID 1), as users
-# run it: file transfers both ways, --keep-open --sh-exec servers with
+# ncat --vsock (nmap's ncat 7.93) over AF_VSOCK loopback (CID 1), or over
+# VMCI with VV_PEER_CID=2, as users run it: file transfers both ways, --keep-open --sh-exec servers with
 # short and parallel clients, interworking with socat, a refused connect,
 # a killed listener and a collector.  KTAP on stdout.
 #
@@ -16,6 +16,9 @@
 
 . "$(dirname "$0")/ktap.sh"
 
+# The CID to reach our own listeners: 1 (loopback), or 2 over VMCI.
+peer=${VV_PEER_CID:-1}
+
 plan 8
 
 # started LOG: the listener logging to $dir/LOG listens.
@@ -27,7 +30,7 @@ mkdata 1024 "$dir/in"
 ncat -v --vsock -l --recv-only 5201 >"$dir/out" 2>"$dir/l1.log" &
 lpid=$!
 started l1.log
-client --send-only 1 5201 <"$dir/in"
+client --send-only $peer 5201 <"$dir/in"
 crc=$?
 wait $lpid
 lrc=$?
@@ -43,7 +46,7 @@ rm -f "$dir/out"
 ncat -v --vsock -l --send-only 5202 <"$dir/in" 2>"$dir/l2.log" &
 lpid=$!
 started l2.log
-client --recv-only 1 5202 >"$dir/out"
+client --recv-only $peer 5202 >"$dir/out"
 crc=$?
 wait $lpid
 lrc=$?
@@ -60,7 +63,7 @@ echo_pid=$!
 started l4.log
 
 # 3. 6 short connections in turn.
-expect ncat_6_short_connections short_connections 6 client --no-shutdown 1 5204
+expect ncat_6_short_connections short_connections 6 client --no-shutdown $peer 5204
 
 # 4. 4 parallel downloads of 256 KiB from a --keep-open server.
 mkdata 256 "$dir/in5"
@@ -70,7 +73,7 @@ started l5.log
 pids=
 i=0
 while [ $i -lt 4 ]; do
-	client --recv-only 1 5205 >"$dir/out5.$i" &
+	client --recv-only $peer 5205 >"$dir/out5.$i" &
 	pids="$pids $!"
 	i=$((i + 1))
 done
@@ -93,18 +96,18 @@ expect ncat_4_parallel_downloads check_parallel
 socat -d -d -u VSOCK-LISTEN:5206 "CREATE:$dir/out6a" 2>"$dir/s6.log" &
 spid=$!
 wait_log "$dir/s6.log" "listening on"
-client --send-only 1 5206 <"$dir/in5"
+client --send-only $peer 5206 <"$dir/in5"
 wait $spid
 ncat -v --vsock -l --recv-only 5207 >"$dir/out6b" 2>"$dir/l6.log" &
 lpid=$!
 started l6.log
-t socat -u "OPEN:$dir/in5" VSOCK-CONNECT:1:5207
+t socat -u "OPEN:$dir/in5" VSOCK-CONNECT:$peer:5207
 wait $lpid
 both() { same "$dir/in5" "$dir/out6a" && same "$dir/in5" "$dir/out6b"; }
 expect ncat_socat_interop both
 
 # 6. Nobody listens: ncat fails with ECONNRESET.
-msg=$(client 1 5299 </dev/null 2>&1)
+msg=$(client $peer 5299 </dev/null 2>&1)
 rc=$?
 if [ $rc -ne 0 ] && ! hung $rc &&
    echo "$msg" | grep -q "Connection reset by peer"; then
@@ -117,13 +120,13 @@ fi
 # 7. Kill -9 the echo listener while clients connect, once the first echo
 # came back: no client hangs or gets foreign data; then the port is
 # refused, and free for a new listener.
-kill_while_connecting $echo_pid ncat --vsock --no-shutdown 1 5204
-msg=$(client 1 5204 </dev/null 2>&1)
+kill_while_connecting $echo_pid ncat --vsock --no-shutdown $peer 5204
+msg=$(client $peer 5204 </dev/null 2>&1)
 refused=$?
 ncat -v --vsock -l --recv-only 5204 >"$dir/out8" 2>"$dir/l7.log" &
 lpid=$!
 started l7.log
-echo again | client --send-only 1 5204
+echo again | client --send-only $peer 5204
 wait $lpid
 if ! grep -q bad "$dir"/k[0-2] && grep -q echo "$dir"/k[0-2] &&
    [ $refused -ne 0 ] && ! hung $refused &&
@@ -142,7 +145,7 @@ lpid=$!
 started l8.log
 i=0
 while [ $i -lt 4 ]; do
-	echo "sender $i" | client --send-only 1 5208
+	echo "sender $i" | client --send-only $peer 5208
 	i=$((i + 1))
 done
 i=0

@@ -5,13 +5,16 @@ host programs of tests/qemu/host_peer.py.
 
 Environment (tests/run.sh, from the boot's device options):
   VV_VMCI_CID   the CID the device was given
-  VV_VMCI_IRQ   msix or msi: the interrupt mode the driver must have taken
+  VV_VMCI_IRQ   msix, msi or intx: the interrupt mode the driver must have
+                taken
 """
 
 import fcntl
 import glob
 import hashlib
 import os
+import select
+import signal
 import socket
 import struct
 import time
@@ -23,6 +26,8 @@ HOST = 2
 CID = int(os.environ.get("VV_VMCI_CID", "3"))
 IRQ = os.environ.get("VV_VMCI_IRQ", "msix")
 IOCTL_VM_SOCKETS_GET_LOCAL_CID = 0x7B9
+SILENT = 5005   # the model's silent-port: requests there get no answer
+ETIMEDOUT = 110
 
 
 def vmci_device():
@@ -45,7 +50,7 @@ def test_irq_mode():
     check(lines, "no vmw_vmci interrupt in /proc/interrupts")
     kinds = {"MSIX" if "MSIX" in ln else "MSI" if "MSI" in ln else "INTx"
              for ln in lines}
-    equal(kinds, {IRQ.upper()}, "interrupt kind")
+    equal({k.upper() for k in kinds}, {IRQ.upper()}, "interrupt kind")
     if IRQ == "msix":
         check(len(lines) >= 2, f"exclusive vectors expected: {lines}")
 
@@ -100,6 +105,74 @@ def test_stream_refused():
     s = vsock()
     s.settimeout(30)
     raises(104, s.connect, (HOST, 5999))  # ECONNRESET: nothing listens
+
+
+def test_stream_connect_timeout():
+    """A host that never answers: connect() fails after the default 2 s."""
+    with vsock() as s:
+        t0 = time.monotonic()
+        raises(ETIMEDOUT, s.connect, (HOST, SILENT))
+        dt = time.monotonic() - t0
+        check(1.8 <= dt < 10, f"connect() gave up after {dt:.2f} s, not 2")
+    # The transport is still fine afterwards.
+    with connect(5000) as s:
+        s.sendall(b"x")
+        equal(recv_exact(s, 1), b"x", "echo after a timed-out connect")
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_stream_connect_interrupted():
+    """A signal ends a blocked connect() (EINTR), and it can be retried."""
+    def alarm(signum, frame):
+        raise Interrupted()
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    try:
+        with vsock() as s:
+            t0 = time.monotonic()
+            signal.setitimer(signal.ITIMER_REAL, 0.5)
+            try:
+                s.connect((HOST, SILENT))
+                raise AssertionError("connect() to a silent host returned")
+            except Interrupted:
+                pass
+            dt = time.monotonic() - t0
+            check(dt < 1.8, f"the signal ended connect() only after {dt:.1f} s")
+            # After EINTR the socket may connect again (here: time out).
+            raises(ETIMEDOUT, s.connect, (HOST, SILENT))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_stream_connect_nonblocking_timeout():
+    """Non-blocking: EINPROGRESS, then poll() reports ETIMEDOUT."""
+    with vsock() as s:
+        s.setblocking(False)
+        equal(s.connect_ex((HOST, SILENT)), 115, "connect_ex: EINPROGRESS")
+        p = select.poll()
+        p.register(s, select.POLLOUT)
+        ev = p.poll(10000)
+        check(ev, "poll() saw nothing within 10 s")
+        equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), ETIMEDOUT,
+              "SO_ERROR")
+
+
+def test_seqpacket_refused():
+    """The host has no SEQPACKET over VMCI: refused, streams unaffected."""
+    s = vsock(socket.SOCK_SEQPACKET)
+    s.settimeout(30)
+    with s:
+        # Ours asks with a protocol bit the host does not grant; the
+        # in-kernel transport has no SEQPACKET at all.
+        err = 94 if os.environ.get("VV_IMPL") == "kernel" else 91
+        raises(err, s.connect, (HOST, 5000))
+    with connect(5000) as c:
+        c.sendall(b"still")
+        equal(recv_exact(c, 5), b"still", "stream echo after the refusal")
 
 
 def test_stream_from_host():
@@ -197,6 +270,9 @@ def test_cid_change():
 if __name__ == "__main__":
     run([test_pci_bound, test_irq_mode, test_local_cid, test_stream_echo,
          test_stream_echo_4mib, test_stream_many_connections,
-         test_stream_host_closes, test_stream_refused, test_stream_from_host,
+         test_stream_host_closes, test_stream_refused,
+         test_stream_connect_timeout, test_stream_connect_interrupted,
+         test_stream_connect_nonblocking_timeout, test_seqpacket_refused,
+         test_stream_from_host,
          test_dgram_echo, test_dgram_large, test_dgram_from_host,
          test_dgram_no_host_port, test_cid_change])

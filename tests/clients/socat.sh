@@ -1,12 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# socat over AF_VSOCK loopback (CID 1), as users run it: an echo server,
-# a 4 MiB file transfer, a half-closed request/reply, many short and
-# parallel connections, a UNIX-to-VSOCK relay, a refused connect and a
-# listener killed while clients connect.  KTAP on stdout.
+# socat over AF_VSOCK loopback (CID 1), or over VMCI with VV_PEER_CID=2
+# (host-local, or through the device model's hairpin), as users run it:
+# an echo server, a 4 MiB file transfer, a half-closed request/reply, many
+# short and parallel connections, a UNIX-to-VSOCK relay, a refused connect
+# and a listener killed while clients connect.  KTAP on stdout.
 
 . "$(dirname "$0")/ktap.sh"
+
+# The CID to reach our own listeners: 1 (loopback), or 2 over VMCI.
+peer=${VV_PEER_CID:-1}
 
 plan 8
 
@@ -17,7 +21,7 @@ echo_pid=$!
 wait_log "$dir/echo.log" "listening on" || echo "# echo server did not start"
 
 # 1. One request through the echo server.
-out=$(echo "hello over vsock" | t socat -t 10 - VSOCK-CONNECT:1:5101)
+out=$(echo "hello over vsock" | t socat -t 10 - VSOCK-CONNECT:$peer:5101)
 rc=$?
 if [ $rc -eq 0 ] && [ "$out" = "hello over vsock" ]; then
 	ok socat_echo
@@ -31,7 +35,7 @@ mkdata 2048 "$dir/in"
 socat -d -d -u VSOCK-LISTEN:5102 "CREATE:$dir/out" 2>"$dir/l2.log" &
 lpid=$!
 wait_log "$dir/l2.log" "listening on"
-t socat -u "OPEN:$dir/in" VSOCK-CONNECT:1:5102
+t socat -u "OPEN:$dir/in" VSOCK-CONNECT:$peer:5102
 crc=$?
 wait $lpid
 lrc=$?
@@ -48,7 +52,7 @@ mkdata 1024 "$dir/in1"
 socat -d -d VSOCK-LISTEN:5103 SYSTEM:sha256sum 2>"$dir/l3.log" &
 lpid=$!
 wait_log "$dir/l3.log" "listening on"
-reply=$(t socat -t 20 - VSOCK-CONNECT:1:5103 <"$dir/in1")
+reply=$(t socat -t 20 - VSOCK-CONNECT:$peer:5103 <"$dir/in1")
 crc=$?
 wait $lpid
 want=$(sha256sum <"$dir/in1")
@@ -60,14 +64,14 @@ else
 fi
 
 # 4. 10 short connections in turn, each with its own token.
-expect socat_10_short_connections short_connections 10 t socat -t 10 - VSOCK-CONNECT:1:5101
+expect socat_10_short_connections short_connections 10 t socat -t 10 - VSOCK-CONNECT:$peer:5101
 
 # 5. 4 clients at once, 256 KiB each, through the echo server.
 mkdata 256 "$dir/in5"
 pids=
 i=0
 while [ $i -lt 4 ]; do
-	t socat -t 20 - VSOCK-CONNECT:1:5101 <"$dir/in5" >"$dir/out5.$i" &
+	t socat -t 20 - VSOCK-CONNECT:$peer:5101 <"$dir/in5" >"$dir/out5.$i" &
 	pids="$pids $!"
 	i=$((i + 1))
 done
@@ -85,7 +89,7 @@ wait $pids
 expect socat_4_parallel_clients wait_clients
 
 # 6. A UNIX socket relayed to the VSOCK echo server (an agent proxy).
-socat -d -d "UNIX-LISTEN:$dir/relay.sock,fork" VSOCK-CONNECT:1:5101 \
+socat -d -d "UNIX-LISTEN:$dir/relay.sock,fork" VSOCK-CONNECT:$peer:5101 \
 	2>"$dir/l6.log" &
 rpid=$!
 wait_log "$dir/l6.log" "listening on"
@@ -95,7 +99,7 @@ wait $rpid 2>/dev/null
 expect socat_unix_relay [ "$out" = "$(sha256sum <"$dir/in5")" ]
 
 # 7. Nobody listens: the connect fails with ECONNRESET (RST, no retry).
-msg=$(t socat - VSOCK-CONNECT:1:5199 </dev/null 2>&1)
+msg=$(t socat - VSOCK-CONNECT:$peer:5199 </dev/null 2>&1)
 rc=$?
 if [ $rc -ne 0 ] && ! hung $rc &&
    echo "$msg" | grep -q "Connection reset by peer"; then
@@ -112,13 +116,13 @@ fi
 socat -d -d -t 10 VSOCK-LISTEN:5104,fork EXEC:cat 2>"$dir/l8.log" &
 kpid=$!
 wait_log "$dir/l8.log" "listening on"
-kill_while_connecting $kpid socat -t 5 - VSOCK-CONNECT:1:5104
-msg=$(t socat - VSOCK-CONNECT:1:5104 </dev/null 2>&1)
+kill_while_connecting $kpid socat -t 5 - VSOCK-CONNECT:$peer:5104
+msg=$(t socat - VSOCK-CONNECT:$peer:5104 </dev/null 2>&1)
 refused=$?
 socat -d -d -u VSOCK-LISTEN:5104 "CREATE:$dir/out8" 2>"$dir/l8b.log" &
 lpid=$!
 wait_log "$dir/l8b.log" "listening on"
-echo again | t socat -u - VSOCK-CONNECT:1:5104
+echo again | t socat -u - VSOCK-CONNECT:$peer:5104
 wait $lpid
 if ! grep -q bad "$dir"/k[0-2] && grep -q echo "$dir"/k[0-2] &&
    [ $refused -ne 0 ] && ! hung $refused &&

@@ -102,11 +102,16 @@ vv_test() {
 	[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 	load_modules || return
 	if [ -n "$VV_VMCI_LOCAL" ]; then
+		# The VMCI transport's suites need it loaded: here, not below.
+		for ko in /opt/vv/kunit/vsock_vmci_*_kunit.ko; do
+			[ -e "$ko" ] && run_kunit "$ko"
+		done
 		run_user_tests
 	elif [ -n "$VV_VMCI" ]; then
 		vv_test_vmci
 	elif [ "$VV_IMPL" != kernel ]; then
 		for ko in /opt/vv/kunit/*.ko; do
+			case "$ko" in */vsock_vmci_*) continue ;; esac
 			[ -e "$ko" ] && run_kunit "$ko"
 		done
 		run_user_tests

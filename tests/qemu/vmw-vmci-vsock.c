@@ -569,6 +569,11 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
     VMCIConn *c;
     int fd;
 
+    /* A host that never answers: the guest's connect() must time out. */
+    if (s->silent_port && hport == s->silent_port) {
+        vmci_trace(s, "request to silent port %u ignored", hport);
+        return;
+    }
     if (type == VSOCK_PKT_REQUEST2 && !(proto & VSOCK_PROTO_PKT_ON_NOTIFY)) {
         vsock_send(v, VSOCK_PKT_RST, hport, gport, 0, 0, 0);
         return;
