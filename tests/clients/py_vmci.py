@@ -234,17 +234,22 @@ def local_cid():
     return struct.unpack("I", buf)[0]
 
 
+def set_cid(cid):
+    """Ask the host (monitor, qom-set) for a new CID; wait up to 20 s."""
+    with connect(5004) as c:
+        c.sendall(f"CID {cid}\n".encode())
+        deadline = time.monotonic() + 20
+        while local_cid() != cid and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
 def test_cid_change():
     """Last: the host changes our CID (qom-set), as a migration would."""
     new = CID + 100
     old = connect(5000)
     old.sendall(b"before")
     equal(recv_exact(old, 6), b"before", "echo before the change")
-    with connect(5004) as c:
-        c.sendall(f"CID {new}\n".encode())
-        deadline = time.monotonic() + 20
-        while local_cid() != new and time.monotonic() < deadline:
-            time.sleep(0.1)
+    set_cid(new)
     equal(local_cid(), new, "CID after CTX_ID_UPDATE")
     # QP_RESUMED: the pairs of the old host are gone, so is the stream.
     old.settimeout(20)
@@ -259,11 +264,7 @@ def test_cid_change():
         s.sendall(b"after")
         equal(recv_exact(s, 5), b"after", "echo after the change")
     # And back, for what runs after (the driver's KUnit suite).
-    with connect(5004) as c:
-        c.sendall(f"CID {CID}\n".encode())
-        deadline = time.monotonic() + 20
-        while local_cid() != CID and time.monotonic() < deadline:
-            time.sleep(0.1)
+    set_cid(CID)
     equal(local_cid(), CID, "CID changed back")
 
 

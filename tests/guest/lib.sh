@@ -126,17 +126,17 @@ vv_test() {
 # device, the boot's tests, then the suite again (the tests unbind and
 # bind the device). The other suites fake a device: not with a real one.
 vv_test_vmci() {
-	local ko=/opt/vv/kunit/vmci_pci_device_kunit.ko
-	# With hairpin=on the model sends our datagrams back to us instead
-	# of to the host programs the suite talks to.
-	[ -n "$VV_VMCI_HAIRPIN" ] && ko=/nonexistent
-	if [ "$VV_IMPL" != kernel ] && [ -e $ko ]; then
+	local ko=/opt/vv/kunit/vmci_pci_device_kunit.ko suite=
+	# Ours only; and not with hairpin=on, where the model sends our
+	# datagrams back to us instead of to the host programs the suite uses.
+	[ "$VV_IMPL" != kernel ] && [ -z "$VV_VMCI_HAIRPIN" ] && [ -e $ko ] &&
+		suite=1
+	[ -n "$suite" ] &&
 		run_kunit $ko expected_cid="$VV_VMCI_CID" doorbells="$VV_VMCI_NOTIFY"
-	fi
 	run_user_tests
-	if [ "$VV_IMPL" != kernel ] && [ -e $ko ]; then
+	[ -n "$suite" ] &&
 		run_kunit $ko expected_cid="$VV_VMCI_CID" doorbells="$VV_VMCI_NOTIFY"
-	fi
+	return 0
 }
 
 vv_run() {

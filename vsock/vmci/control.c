@@ -77,7 +77,7 @@ static unsigned int vt_listen_len;
 static void vt_listen_work_fn(struct work_struct *work);
 static DECLARE_WORK(vt_listen_work, vt_listen_work_fn);
 
-/* Protects vt_pending, vt_npending and every vt_sock.in_pending. */
+/* Protects vt_pending, vt_npending and every vt_sock.pending_node. */
 static DEFINE_SPINLOCK(vt_pending_lock);
 static LIST_HEAD(vt_pending);
 static unsigned int vt_npending;
@@ -694,10 +694,9 @@ static bool vt_pending_remove(struct sock *child)
 	bool was;
 
 	spin_lock_bh(&vt_pending_lock);
-	was = vt->in_pending;
+	was = !list_empty(&vt->pending_node);
 	if (was) {
 		list_del_init(&vt->pending_node);
-		vt->in_pending = false;
 		vt_npending--;
 	}
 	spin_unlock_bh(&vt_pending_lock);
@@ -801,7 +800,6 @@ static int vt_listen_request(struct sock *listener,
 	}
 	spin_lock_bh(&vt_pending_lock);
 	list_add_tail(&cvt->pending_node, &vt_pending);
-	cvt->in_pending = true;
 	vt_npending++;
 	spin_unlock_bh(&vt_pending_lock);
 	sock_hold(child);
@@ -984,7 +982,6 @@ void vt_sock_init_control(struct vt_sock *vt)
 	spin_lock_init(&vt->rx_lock);
 	INIT_LIST_HEAD(&vt->inbox);
 	INIT_WORK(&vt->rx_work, vt_rx_work_fn);
-	INIT_LIST_HEAD(&vt->pending);
 	INIT_LIST_HEAD(&vt->pending_node);
 	INIT_DELAYED_WORK(&vt->reap_work, vt_reap_work_fn);
 }

@@ -37,44 +37,33 @@
 #include <vv_compat.h>
 #include "vmci_transport.h"
 
-static void vt_wrote(struct vsock_sock *vsk, ssize_t n)
+/*
+ * After moving @n bytes (written: @wrote, else read), tell the peer when
+ * it may be waiting for that: WROTE/READ.
+ */
+static void vt_moved(struct vsock_sock *vsk, bool wrote, ssize_t n)
 {
+	int bit = wrote ? VT_PEER_WAITING_READ : VT_PEER_WAITING_WRITE;
+	u8 type = wrote ? VT_WROTE : VT_READ;
 	struct vt_sock *vt = vsk->trans;
-	s64 ready;
+	s64 level;
+	u64 want;
 
 	if (vt->old_proto) {
-		if (test_and_clear_bit(VT_PEER_WAITING_READ, &vt->flags))
-			vt_sock_send(vsk, VT_WROTE, 0);
+		if (test_and_clear_bit(bit, &vt->flags))
+			vt_sock_send(vsk, type, 0);
 		return;
 	}
-	/* Our tail before the peer's head: pairs with the same in the peer. */
+	/* Our index before the peer's: pairs with the same in the peer. */
 	smp_mb();
-	ready = vmci_qpair_produce_buf_ready(vt->qp);
-	if (ready <= n ||
-	    (test_bit(VT_PEER_WAITING_READ, &vt->flags) &&
-	     ready >= READ_ONCE(vt->peer_want) &&
-	     test_and_clear_bit(VT_PEER_WAITING_READ, &vt->flags)))
-		vt_sock_send(vsk, VT_WROTE, 0);
-}
-
-static void vt_read(struct vsock_sock *vsk, ssize_t n)
-{
-	struct vt_sock *vt = vsk->trans;
-	s64 space;
-
-	if (vt->old_proto) {
-		if (test_and_clear_bit(VT_PEER_WAITING_WRITE, &vt->flags))
-			vt_sock_send(vsk, VT_READ, 0);
-		return;
-	}
-	/* Our head before the peer's tail: pairs with the same in the peer. */
-	smp_mb();
-	space = vmci_qpair_consume_free_space(vt->qp);
-	if (space <= n ||
-	    (test_bit(VT_PEER_WAITING_WRITE, &vt->flags) &&
-	     space >= READ_ONCE(vt->peer_want_space) &&
-	     test_and_clear_bit(VT_PEER_WAITING_WRITE, &vt->flags)))
-		vt_sock_send(vsk, VT_READ, 0);
+	level = wrote ? vmci_qpair_produce_buf_ready(vt->qp) :
+			vmci_qpair_consume_free_space(vt->qp);
+	want = wrote ? READ_ONCE(vt->peer_want) : READ_ONCE(vt->peer_want_space);
+	/* Empty before (full before), or what its waiter asked for is there. */
+	if (level <= n ||
+	    (test_bit(bit, &vt->flags) && level >= want &&
+	     test_and_clear_bit(bit, &vt->flags)))
+		vt_sock_send(vsk, type, 0);
 }
 
 #define VT_SEQ_HDR	sizeof(struct vt_seq_hdr)
@@ -132,7 +121,7 @@ static ssize_t vt_seq_enqueue(struct vsock_sock *vsk, struct msghdr *msg,
 		return n;
 	if (WARN_ON_ONCE(n != total))
 		return -EIO;
-	vt_wrote(vsk, n);
+	vt_moved(vsk, true, n);
 	return len;
 }
 
@@ -196,7 +185,7 @@ static ssize_t vt_seq_dequeue(struct vsock_sock *vsk, struct msghdr *msg,
 		if (n != copy)
 			err = -EFAULT;
 		vt_seq_skip(vt, hdr.len - max_t(ssize_t, n, 0));
-		vt_read(vsk, VT_SEQ_HDR + hdr.len);
+		vt_moved(vsk, false, VT_SEQ_HDR + hdr.len);
 	}
 	if (hdr.flags & VT_SEQ_EOR)
 		msg->msg_flags |= MSG_EOR;
@@ -227,7 +216,7 @@ ssize_t vt_enqueue(struct vsock_sock *vsk, struct msghdr *msg, size_t len)
 	if (n == -EINVAL && vmci_qpair_produce_free_space(vt->qp) > 0)
 		return -EFAULT;
 	if (n > 0)
-		vt_wrote(vsk, n);
+		vt_moved(vsk, true, n);
 	return n;
 }
 
@@ -260,7 +249,7 @@ ssize_t vt_dequeue(struct vsock_sock *vsk, struct msghdr *msg, size_t len,
 	if (n == -EINVAL && vmci_qpair_consume_buf_ready(vt->qp) > 0)
 		return -EFAULT;
 	if (n > 0 && !(flags & MSG_PEEK))
-		vt_read(vsk, n);
+		vt_moved(vsk, false, n);
 	return n;
 }
 
@@ -393,7 +382,7 @@ void vt_notify_packet(struct sock *sk, const struct vt_packet *pkt)
 		want = vt->old_proto ? 1 : max_t(u64, pkt->u.wait.offset, 1);
 		WRITE_ONCE(vt->peer_want, want);
 		set_bit(VT_PEER_WAITING_READ, &vt->flags);
-		/* The flag before the queue: pairs with smp_mb() in vt_wrote(). */
+		/* The flag before the queue: pairs with smp_mb() in vt_moved(). */
 		smp_mb__after_atomic();
 		if (vmci_qpair_produce_buf_ready(vt->qp) >= want &&
 		    test_and_clear_bit(VT_PEER_WAITING_READ, &vt->flags))
@@ -403,7 +392,7 @@ void vt_notify_packet(struct sock *sk, const struct vt_packet *pkt)
 		want = vt->old_proto ? 1 : max_t(u64, pkt->u.wait.offset, 1);
 		WRITE_ONCE(vt->peer_want_space, want);
 		set_bit(VT_PEER_WAITING_WRITE, &vt->flags);
-		/* The flag before the queue: pairs with smp_mb() in vt_read(). */
+		/* The flag before the queue: pairs with smp_mb() in vt_moved(). */
 		smp_mb__after_atomic();
 		if (vmci_qpair_consume_free_space(vt->qp) >= want &&
 		    test_and_clear_bit(VT_PEER_WAITING_WRITE, &vt->flags))

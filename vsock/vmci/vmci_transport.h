@@ -144,12 +144,9 @@ enum {
  * @ev_want_space: byte count of a noted WAITING_WRITE (under @rx_lock)
  * @rx_work: processes @inbox under the socket lock; holds a socket
  *	reference and a @ref while queued
- * @pending: listener: children in handshake (struct vt_sock.pending_node)
- * @npending: listener: entries in @pending
  * @listener: child: its listener, with a reference, until destruct
- * @pending_node: child: entry in the listener's @pending; the list and
- *	@in_pending are protected by the listener's socket lock
- * @in_pending: child: still in handshake
+ * @pending_node: child: entry in the transport's list of children in
+ *	handshake (empty once out of it); protected by vt_pending_lock
  * @reap_work: child: ends a handshake that stalls; holds a reference
  * @dg_handle: DGRAM: the socket's VMCI datagram handle
  */
@@ -180,11 +177,8 @@ struct vt_sock {
 	u64 ev_want_space;
 	struct work_struct rx_work;
 
-	struct list_head pending;
-	u32 npending;
 	struct sock *listener;
 	struct list_head pending_node;
-	bool in_pending;
 	struct delayed_work reap_work;
 
 	struct vmci_handle dg_handle;
