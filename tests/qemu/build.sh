@@ -104,6 +104,15 @@ if [ -x "$out/qemu-system-x86_64" ]; then
 	exit 0
 fi
 
+# One build tree: two checkouts building at once take turns.
+mkdir -p "$cache"
+exec 9>"$cache/qemu-build.lock"
+flock 9
+if [ -x "$out/qemu-system-x86_64" ]; then
+	echo "$out/qemu-system-x86_64"
+	exit 0
+fi
+
 add_model "$src"
 log=$cache/qemu-build.log
 echo "qemu/build.sh: building QEMU $version with the VMCI model (log: $log)" >&2
