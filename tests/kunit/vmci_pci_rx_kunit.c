@@ -72,6 +72,18 @@ static int rx_count(struct vmci_datagram *dg, size_t len)
 	return 0;
 }
 
+/* A header as @r says, cut where the batch of @len bytes ends. */
+static void rx_put(u8 *buf, u32 len, const struct rec *r)
+{
+	struct vmci_datagram dg = {
+		.dst = vmci_make_handle(3, r->dst_rid),
+		.src = vmci_make_handle(2, 5),
+		.payload_size = r->payload,
+	};
+
+	memcpy(buf + r->off, &dg, min_t(size_t, len - r->off, sizeof(dg)));
+}
+
 static void vmci_pci_parse_table(struct kunit *test)
 {
 	const struct rx_case *c = test->param_value;
@@ -82,22 +94,72 @@ static void vmci_pci_parse_table(struct kunit *test)
 	buf = vmalloc(c->len);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	memset(buf, 0xff, c->len);
-	for (i = 0; i < c->nrecs; i++) {
-		struct vmci_datagram dg = {
-			.dst = vmci_make_handle(3, c->recs[i].dst_rid),
-			.src = vmci_make_handle(2, 5),
-			.payload_size = c->recs[i].payload,
-		};
-		size_t room = c->len - c->recs[i].off;
-
-		memcpy(buf + c->recs[i].off, &dg, min(room, sizeof(dg)));
-	}
+	for (i = 0; i < c->nrecs; i++)
+		rx_put(buf, c->len, &c->recs[i]);
 	rx_delivered = 0;
 	rx_bytes = 0;
 	n = vmci_pci_parse(buf, c->len, c->framed, rx_count, &partial);
 	KUNIT_EXPECT_EQ(test, n, c->delivered);
 	KUNIT_EXPECT_EQ(test, rx_delivered, c->delivered);
 	KUNIT_EXPECT_EQ(test, partial, c->partial);
+	vfree(buf);
+}
+
+/*
+ * The DMA path parses a snapshot: for every batch of the table, parsing
+ * the snapshot delivers what parsing the whole buffer does, and the
+ * snapshot stops where the datagrams do.
+ */
+static void vmci_pci_snapshot_table(struct kunit *test)
+{
+	const struct rx_case *c = test->param_value;
+	size_t partial, n, full_bytes;
+	u8 *buf, *copy;
+	int i, full;
+
+	if (c->framed)
+		kunit_skip(test, "the I/O path parses its own buffer");
+	buf = vmalloc(c->len);
+	copy = vmalloc(c->len);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	memset(buf, 0xff, c->len);
+	memset(copy, 0x5a, c->len);
+	for (i = 0; i < c->nrecs; i++)
+		rx_put(buf, c->len, &c->recs[i]);
+	rx_delivered = 0;
+	rx_bytes = 0;
+	full = vmci_pci_parse(buf, c->len, false, rx_count, &partial);
+	full_bytes = rx_bytes;
+	n = vmci_pci_snapshot(copy, buf, c->len);
+	KUNIT_EXPECT_LE(test, n, (size_t)c->len);
+	rx_delivered = 0;
+	rx_bytes = 0;
+	KUNIT_EXPECT_EQ(test, vmci_pci_parse(copy, n, false, rx_count, &partial),
+			full);
+	KUNIT_EXPECT_EQ(test, rx_bytes, full_bytes);
+	vfree(copy);
+	vfree(buf);
+}
+
+/* One control packet in a 64 KiB buffer: its 80 bytes are copied. */
+static void vmci_pci_snapshot_copies_only_datagrams(struct kunit *test)
+{
+	struct vmci_datagram dg = {
+		.dst = vmci_make_handle(3, 1),
+		.payload_size = 32,
+	};
+	u8 *buf = vmalloc(VMCI_PCI_RX_SIZE), *copy = vzalloc(VMCI_PCI_RX_SIZE);
+	size_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	memset(buf, 0xff, VMCI_PCI_RX_SIZE);
+	memcpy(buf, &dg, sizeof(dg));
+	n = vmci_pci_snapshot(copy, buf, VMCI_PCI_RX_SIZE);
+	KUNIT_EXPECT_EQ(test, n, (size_t)VMCI_DG_HEADERSIZE + 32 + VMCI_DG_HEADERSIZE);
+	KUNIT_EXPECT_EQ(test, copy[n], 0);
+	vfree(copy);
 	vfree(buf);
 }
 
@@ -123,6 +185,8 @@ static void vmci_pci_parse_lengths_unpadded(struct kunit *test)
 static struct kunit_case vmci_pci_rx_cases[] = {
 	KUNIT_CASE_PARAM(vmci_pci_parse_table, rx_gen_params),
 	KUNIT_CASE(vmci_pci_parse_lengths_unpadded),
+	KUNIT_CASE_PARAM(vmci_pci_snapshot_table, rx_gen_params),
+	KUNIT_CASE(vmci_pci_snapshot_copies_only_datagrams),
 	{}
 };
 

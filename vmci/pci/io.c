@@ -83,7 +83,7 @@ static int vmci_pci_rx_dma(struct vmci_pci *vp)
 {
 	struct vmci_data_in_out_header *hdr = (void *)vp->rx;
 	struct vmci_sg_elem *sg = (void *)(hdr + 1);
-	size_t partial;
+	size_t partial, len;
 
 	hdr->opcode = 1;
 	hdr->size = 1;
@@ -101,9 +101,10 @@ static int vmci_pci_rx_dma(struct vmci_pci *vp)
 	 * Parse a private copy: the device can still write its buffer, and
 	 * a length read twice from it could differ the second time.
 	 */
-	memcpy(vp->rx_copy, vp->rx + PAGE_SIZE, VMCI_PCI_RX_SIZE);
-	return vmci_pci_parse(vp->rx_copy, VMCI_PCI_RX_SIZE, false,
-			      vmci_guest_receive, &partial);
+	len = vmci_pci_snapshot(vp->rx_copy, vp->rx + PAGE_SIZE,
+				VMCI_PCI_RX_SIZE);
+	return vmci_pci_parse(vp->rx_copy, len, false, vmci_guest_receive,
+			      &partial);
 }
 
 /* At most this many refills for datagrams spanning pages, per batch. */

@@ -13,6 +13,7 @@
 
 #include <linux/kernel.h>
 #include <linux/limits.h>
+#include <linux/string.h>
 #include <vv_compat.h>
 
 #include "vmci_pci.h"
@@ -71,3 +72,41 @@ int vmci_pci_parse(u8 *buf, size_t len, bool page_framed,
 	return count;
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_pci_parse);
+
+/**
+ * vmci_pci_snapshot() - copy a DMA batch as far as its datagrams go
+ * @dst: the private copy, at least @len bytes
+ * @src: the buffer the device wrote (and may still write)
+ * @len: bytes @src holds
+ *
+ * Each header is read once and decides how much more is copied, so the
+ * copy is consistent for vmci_pci_parse() however @src changes, and a
+ * batch of one control packet costs a hundred bytes, not the whole
+ * buffer. A header that ends the batch, is over the size limit or
+ * overruns @len is copied and ends the copy; the parser then stops there
+ * for the same reason.
+ *
+ * Return: the bytes of @dst to parse.
+ * Context: any.
+ */
+size_t vmci_pci_snapshot(u8 *dst, const u8 *src, size_t len)
+{
+	size_t off = 0, size;
+
+	while (len - off >= VMCI_DG_HEADERSIZE) {
+		struct vmci_datagram *dg = (struct vmci_datagram *)(dst + off);
+
+		memcpy(dg, src + off, VMCI_DG_HEADERSIZE);
+		if (dg->dst.resource == VMCI_INVALID_ID ||
+		    dg->payload_size > VMCI_MAX_DG_PAYLOAD_SIZE)
+			return off + VMCI_DG_HEADERSIZE;
+		size = vmci_dg_size_aligned(dg);
+		if (size > len - off)
+			return off + VMCI_DG_HEADERSIZE;
+		memcpy(dst + off + VMCI_DG_HEADERSIZE,
+		       src + off + VMCI_DG_HEADERSIZE, size - VMCI_DG_HEADERSIZE);
+		off += size;
+	}
+	return off;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmci_pci_snapshot);

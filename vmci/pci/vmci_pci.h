@@ -87,6 +87,7 @@ void vmci_pci_rx_work(struct work_struct *work);
 typedef int (*vmci_pci_deliver_fn)(struct vmci_datagram *dg, size_t len);
 int vmci_pci_parse(u8 *buf, size_t len, bool page_framed,
 		   vmci_pci_deliver_fn deliver, size_t *need);
+size_t vmci_pci_snapshot(u8 *dst, const u8 *src, size_t len);
 
 /* probe.c */
 int vmci_pci_init(void);
