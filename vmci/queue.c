@@ -249,9 +249,15 @@ ssize_t vmci_queue_dequeue(struct vmci_queue *produce_q,
 EXPORT_SYMBOL_IF_KUNIT(vmci_queue_dequeue);
 
 /**
- * vmci_queue_alloc() - allocate a zeroed queue in kernel memory
+ * vmci_queue_alloc() - allocate a queue in kernel memory
  * @size: data bytes, 1 .. VMCI_MAX_GUEST_QP_MEMORY
  * @handle: queue pair handle written to the header
+ *
+ * Only the header page is zeroed. The data pages are not: both ends of a
+ * local pair are this kernel, and a consumer reads only bytes its
+ * producer wrote (below its published tail), so nothing stale is ever
+ * read; zeroing them would be most of the cost of a connection (256 KiB
+ * each way by default).
  *
  * Return: the queue, or NULL.
  * Context: process context, may sleep.
@@ -267,11 +273,12 @@ struct vmci_queue *vmci_queue_alloc(u64 size, struct vmci_handle handle)
 	if (!q)
 		return NULL;
 	q->pages = kvcalloc(num_pages, sizeof(*q->pages), GFP_KERNEL);
-	q->mem = vzalloc((num_pages + 1) * PAGE_SIZE);
+	q->mem = vmalloc((num_pages + 1) * PAGE_SIZE);
 	if (!q->pages || !q->mem) {
 		vmci_queue_free(q);
 		return NULL;
 	}
+	memset(q->mem, 0, PAGE_SIZE);
 	q->size = size;
 	q->num_pages = num_pages;
 	q->q_header = q->mem;
