@@ -4,7 +4,10 @@
 # Host side of the QEMU harness.
 #
 #   tests/run.sh test    KUnit suites + user-space tests, fail on any splat
-#   tests/run.sh run     boot, load our modules, show the demo transcript
+#   tests/run.sh run     boot with the VMCI device model, load our modules,
+#                        show the transcript of a guest program talking to a
+#                        host program (tests/demo); VV_VMCI=off: the loopback
+#                        demo inside the guest instead
 #   tests/run.sh shell   boot, load our modules, interactive guest shell
 #   tests/run.sh bench   non-debug kernel, tests/guest/bench.sh
 #
@@ -40,6 +43,9 @@ out=${VV_OUT:-$tests/out/$mode}
 impl=${VV_IMPL:-ours}
 qemu=${QEMU:-qemu-system-x86_64}
 vmci=${VV_VMCI-}
+# make run: the guest talks to a host program through the device model.
+[ "$mode" = run ] && vmci=${VV_VMCI-cid=3}
+[ "$vmci" = off ] && vmci=
 hostlocal=
 [ "$vmci" = none ] && { hostlocal=1; vmci=; }
 
@@ -171,8 +177,12 @@ if [ -n "$vmci" ]; then
 	step "building the VMCI device model"
 	qemu=$("$tests/qemu/build.sh")
 	uds=$out/vsock.sock
-	python3 "$tests/qemu/host_peer.py" "$uds" "$out/host_peer.log" \
-		"$out/monitor.sock" &
+	if [ "$mode" = run ]; then
+		python3 -u "$tests/demo/vv_demo_host.py" "$uds" >"$out/host.log" 2>&1 &
+	else
+		python3 "$tests/qemu/host_peer.py" "$uds" "$out/host_peer.log" \
+			"$out/monitor.sock" &
+	fi
 	peer_pid=$!
 	qextra+=(-L /usr/share/qemu -L /usr/share/seabios -nic none
 		 -monitor "unix:$out/monitor.sock,server=on,wait=off"
@@ -193,11 +203,17 @@ shell)
 	exit
 	;;
 run)
-	step "booting the guest"
+	step "booting the guest${vmci:+ with -device vmw-vmci,$vmci}"
 	timeout "${VV_TIMEOUT:-600}" "$qemu" "${qargs[@]}" "${qextra[@]}" \
 		-append "$append quiet" -serial stdio -serial null </dev/null |
 		sed -un -e 's/\r$//' -e '/^--- /,$p' | tee "$out/transcript.log"
-	grep -qx 'demo ok' "$out/transcript.log"
+	grep -qx 'demo ok' "$out/transcript.log" || exit 1
+	[ -n "$vmci" ] || exit 0
+	# The host program's half, which must have had its answer too.
+	wait "$peer_pid" || true
+	{ echo "--- the host program (CID 2): tests/demo/vv_demo_host.py"
+	  cat "$out/host.log"; } | tee -a "$out/transcript.log"
+	grep -q '^  host: received "hello host' "$out/host.log"
 	exit
 	;;
 esac

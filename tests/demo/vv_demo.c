@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The `make run` demo: two processes talk over AF_VSOCK on the local CID,
- * once with a stream echo and once with a datagram exchange, and print
- * what they did as a short transcript.
+ * The `make run` demo, as a short transcript of what it did.
+ *
+ *   vv_demo        two processes of this guest talk over AF_VSOCK on the
+ *                  local CID: a stream echo, then a datagram exchange
+ *   vv_demo host   this guest talks to a program on the host (CID 2)
+ *                  through the VMCI device (tests/demo/vv_demo_host.py
+ *                  beside the QEMU model): a stream echo and a datagram
+ *                  exchange started by the guest, then a stream started
+ *                  by the host
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +24,7 @@
 
 #define STREAM_PORT	5000
 #define DGRAM_PORT	5001
+#define INBOUND_PORT	6000
 
 static struct sockaddr_vm addr(unsigned int cid, unsigned int port)
 {
@@ -147,8 +155,120 @@ static int dgram_demo(void)
 	return strcmp(buf, reply) || !WIFEXITED(status) || WEXITSTATUS(status);
 }
 
-int main(void)
+static void print_local(int fd, const char *what)
 {
+	struct sockaddr_vm sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len))
+		die("getsockname");
+	if (sa.svm_cid == VMADDR_CID_ANY)
+		printf("  guest: %s *:%u\n", what, sa.svm_port);
+	else
+		printf("  guest: %s %u:%u\n", what, sa.svm_cid, sa.svm_port);
+}
+
+/* Guest -> host stream: the host program echoes what it gets. */
+static int host_stream_demo(void)
+{
+	struct sockaddr_vm sa = addr(VMADDR_CID_HOST, STREAM_PORT);
+	const char *msg = "hello host, this is the guest";
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	printf("stream echo (SOCK_STREAM, guest -> host %u:%u):\n",
+	       VMADDR_CID_HOST, STREAM_PORT);
+	fd = socket(AF_VSOCK, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("connect");
+	print_local(fd, "connected to the host from");
+	printf("  guest: sending \"%s\"\n", msg);
+	if (send(fd, msg, strlen(msg), 0) != (ssize_t)strlen(msg))
+		die("send");
+	n = recv(fd, buf, strlen(msg), MSG_WAITALL);
+	if (n < 0)
+		die("recv");
+	buf[n] = '\0';
+	printf("  guest: received \"%s\"\n", buf);
+	close(fd);
+	return strcmp(buf, msg);
+}
+
+/* Guest -> host datagram: the host program answers "pong". */
+static int host_dgram_demo(void)
+{
+	struct sockaddr_vm sa = addr(VMADDR_CID_ANY, VMADDR_PORT_ANY), from;
+	socklen_t len = sizeof(from);
+	const char *msg = "ping";
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	printf("datagram exchange (SOCK_DGRAM, guest -> host %u:%u):\n",
+	       VMADDR_CID_HOST, DGRAM_PORT);
+	fd = socket(AF_VSOCK, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("socket/bind(SOCK_DGRAM)");
+	print_local(fd, "bound to");
+	sa = addr(VMADDR_CID_HOST, DGRAM_PORT);
+	printf("  guest: sending \"%s\" to %u:%u\n", msg, VMADDR_CID_HOST,
+	       DGRAM_PORT);
+	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		die("sendto");
+	n = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from,
+		     &len);
+	if (n < 0)
+		die("recvfrom");
+	buf[n] = '\0';
+	printf("  guest: received \"%s\" from %u:%u\n", buf, from.svm_cid,
+	       from.svm_port);
+	close(fd);
+	return strcmp(buf, "pong") || from.svm_cid != VMADDR_CID_HOST ||
+	       from.svm_port != DGRAM_PORT;
+}
+
+/* Host -> guest stream: the host program connects, the guest answers. */
+static int host_inbound_demo(void)
+{
+	struct sockaddr_vm sa = addr(VMADDR_CID_ANY, INBOUND_PORT), peer;
+	socklen_t len = sizeof(peer);
+	const char *reply = "hello host, the guest heard you";
+	char buf[256];
+	int lfd, fd;
+	ssize_t n;
+
+	printf("stream (SOCK_STREAM, host -> guest port %u):\n", INBOUND_PORT);
+	lfd = socket(AF_VSOCK, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(lfd, 1))
+		die("bind/listen");
+	printf("  guest: listening on *:%u\n", INBOUND_PORT);
+	fd = accept(lfd, (struct sockaddr *)&peer, &len);
+	if (fd < 0)
+		die("accept");
+	printf("  guest: accepted a connection from %u:%u\n", peer.svm_cid,
+	       peer.svm_port);
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		die("recv");
+	buf[n] = '\0';
+	printf("  guest: received \"%s\", answering \"%s\"\n", buf, reply);
+	if (send(fd, reply, strlen(reply), 0) != (ssize_t)strlen(reply))
+		die("send");
+	/* The host closes first: then the answer has been read. */
+	n = recv(fd, buf, sizeof(buf), 0);
+	printf("  guest: %s\n", n == 0 ? "the host closed, bye" :
+	       "the host did not close");
+	close(fd);
+	close(lfd);
+	return n != 0 || peer.svm_cid != VMADDR_CID_HOST;
+}
+
+int main(int argc, char **argv)
+{
+	bool host = argc > 1 && !strcmp(argv[1], "host");
 	unsigned int cid = VMADDR_CID_ANY;
 	int fd, rc;
 
@@ -159,8 +279,14 @@ int main(void)
 		printf("/dev/vsock: local CID %u\n", cid);
 	if (fd >= 0)
 		close(fd);
-	rc = stream_demo();
-	rc |= dgram_demo();
+	if (host) {
+		rc = host_stream_demo();
+		rc |= host_dgram_demo();
+		rc |= host_inbound_demo();
+	} else {
+		rc = stream_demo();
+		rc |= dgram_demo();
+	}
 	printf("%s\n", rc ? "demo FAILED" : "demo ok");
 	return rc;
 }

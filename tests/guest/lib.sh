@@ -143,7 +143,9 @@ vv_run() {
 	load_modules || return
 	echo "--- modules loaded: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')" >/dev/console
 	if [ -x /usr/bin/vv_demo ]; then
-		vv_demo >/dev/console 2>&1
+		# With the VMCI device: the peer is the host program.
+		[ -n "$VV_VMCI" ] && echo "--- the guest program (CID $VV_VMCI_CID): vv_demo host" >/dev/console
+		vv_demo ${VV_VMCI:+host} >/dev/console 2>&1
 	else
 		echo "--- no demo program yet (tests/user/vv_demo)" >/dev/console
 	fi
