@@ -30,7 +30,8 @@
 #   VV_VMCI=none         no device: our VMCI transport on the host personality
 #                        (CID 2, local queue pairs), without the loopback,
 #                        running tests/guest/vmci-local-tests.list
-#   VV_VMCI_BOOTS=0      make test: skip the VMCI boots (tests/vmci-boots.list)
+#   VV_VMCI_BOOTS=0      make test: skip the VMCI boots (tests/vmci-boots.list);
+#                        make bench: skip the boot through the device model
 #
 # Host programs named in tests/guest/host-programs.list are copied into the
 # guest with the shared libraries ldd reports for them.
@@ -46,6 +47,8 @@ vmci=${VV_VMCI-}
 # make run: the guest talks to a host program through the device model.
 [ "$mode" = run ] && vmci=${VV_VMCI-cid=3}
 [ "$vmci" = off ] && vmci=
+# make bench's second boot: both ends in the guest, through the device.
+bench_vmci=hairpin=on,cid=11
 hostlocal=
 [ "$vmci" = none ] && { hostlocal=1; vmci=; }
 
@@ -104,15 +107,17 @@ if [ "$mode" = test ]; then
 	[ -n "$hostlocal" ] && lists=("$tests/guest/vmci-local-tests.list")
 	cat "${lists[@]}" >"$root/etc/vv/tests.list"
 fi
-cp "$tests/guest/kernel-modules.list" "$root/etc/vv/"
+cp "$tests/guest/kernel-modules.list" "$tests/guest/kernel-vmci-modules.list" "$root/etc/vv/"
 [ -n "$vmci" ] && cp "$tests/guest/kernel-vmci-modules.list" \
 	"$root/etc/vv/kernel-modules.list"
 mlist=$tests/guest/modules.list
 [ -n "$vmci$hostlocal" ] && mlist=$tests/guest/vmci-modules.list
 grep -v '^#' "$mlist" | grep . >"$root/etc/vv/modules.list" || true
-while read -r m; do
+# make bench loads either set in one boot (tests/guest/bench.sh).
+grep -v '^#' "$tests/guest/vmci-modules.list" | grep . >"$root/etc/vv/vmci-modules.list" || true
+sort -u "$root/etc/vv/modules.list" "$root/etc/vv/vmci-modules.list" | while read -r m; do
 	install -D -m 644 "$repo/$m" "$root/opt/vv/$m"
-done <"$root/etc/vv/modules.list"
+done
 for ko in "$tests"/kunit/*_kunit.ko; do
 	[ -e "$ko" ] && cp "$ko" "$root/opt/vv/kunit/"
 done
@@ -226,6 +231,11 @@ timeout "${VV_TIMEOUT:-1500}" "$qemu" "${qargs[@]}" "${qextra[@]}" -append "$app
 
 if [ "$mode" = bench ]; then
 	tr -d '\r' <"$out/results.log"
+	# Then the same through the device model, unless this was that boot.
+	if [ -z "$vmci" ] && [ "${VV_VMCI_BOOTS:-1}" != 0 ]; then
+		echo
+		VV_VMCI=$bench_vmci VV_OUT=$out-vmci "$0" bench || rc=1
+	fi
 	exit $rc
 fi
 known=()

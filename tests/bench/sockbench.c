@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockbench - socket micro-benchmarks for AF_UNIX and AF_VSOCK loopback.
+ * sockbench - socket micro-benchmarks for AF_UNIX and AF_VSOCK.
  *
  *   sockbench [-r RUNS] [-t SECONDS] [-c CID] [-o FILE] [-v] FAMILY [METRIC...]
- *   sockbench -T UNIX_FILE KERNEL_FILE OURS_FILE
+ *   sockbench -T TITLE=FILE TITLE=FILE...
  *
  * FAMILY is "unix" or "vsock"; which vsock implementation is measured is
  * whichever is loaded.  Every metric runs RUNS times (default 5) for
  * SECONDS each (default 1) between two processes over a fresh socket, and
  * the median is printed.  -o appends every sample as "<metric> <value>"
- * (or "<metric> n/a <reason>") to FILE; -T pools the samples of three such
- * files, one per family, and prints the comparison table of the medians.
+ * (or "<metric> n/a <reason>") to FILE; -T pools the samples of such files,
+ * one per column (2 to 4), and prints the medians with the ratios of the
+ * first column to each other one.
  * See Documentation/benchmarks.rst.
  */
 #include <errno.h>
@@ -535,7 +536,7 @@ static int measure(const struct metric *m, FILE *out)
 
 /* --- the comparison table (-T) --- */
 
-#define NR_COLS		3
+#define MAX_COLS	4
 #define MAX_SAMPLES	256
 
 struct column {
@@ -623,39 +624,62 @@ static void spread(char *buf, size_t len, const struct column *c, size_t i)
 	snprintf(buf, len, "%s..%s (%d)", lo, hi, c->n[i]);
 }
 
-static int print_table(char **paths)
+static void print_usage(void);
+
+/*
+ * "TITLE=FILE" arguments, one column each: the first column is the one
+ * being judged, and each other column gets a ratio column "first/other".
+ */
+static int print_table(char **args, int n)
 {
-	static const char * const titles[NR_COLS] = {
-		"AF_UNIX", "in-kernel", "ours"
-	};
-	static struct column cols[NR_COLS];
-	char r1[16], r2[16], s[NR_COLS][64];
-	size_t i, j;
+	static struct column cols[MAX_COLS];
+	char hdr[MAX_COLS][40], r[24], s[64];
+	int i, j;
+	size_t m;
 
-	for (i = 0; i < NR_COLS; i++)
-		load_column(&cols[i], titles[i], paths[i]);
+	for (i = 0; i < n; i++) {
+		char *eq = strchr(args[i], '=');
 
-	printf("%-36s %9s %9s %9s %14s %12s\n", "metric (median)",
-	       "AF_UNIX", "in-kernel", "ours", "ours/in-kernel",
-	       "ours/AF_UNIX");
-	for (i = 0; i < NR_METRICS; i++) {
-		ratio(r1, sizeof(r1), cols[2].med[i], cols[1].med[i]);
-		ratio(r2, sizeof(r2), cols[2].med[i], cols[0].med[i]);
-		printf("%-36s %9s %9s %9s %14s %12s\n", metrics[i].label,
-		       cols[0].val[i], cols[1].val[i], cols[2].val[i], r1, r2);
+		if (!eq || eq == args[i])
+			print_usage();
+		*eq = 0;
+		load_column(&cols[i], args[i], eq + 1);
 	}
-	printf("ratios: ours/other; higher is better except for round trips\n");
-	for (i = 0; i < NR_COLS; i++)
+
+	printf("%-36s", "metric (median)");
+	for (i = 0; i < n; i++)
+		printf(" %12s", cols[i].title);
+	for (i = 1; i < n; i++) {
+		snprintf(hdr[i], sizeof(hdr[i]), "/%s", cols[i].title);
+		printf(" %12s", hdr[i]);
+	}
+	printf("\n");
+	for (m = 0; m < NR_METRICS; m++) {
+		printf("%-36s", metrics[m].label);
+		for (i = 0; i < n; i++)
+			printf(" %12s", cols[i].val[m]);
+		for (i = 1; i < n; i++) {
+			ratio(r, sizeof(r), cols[0].med[m], cols[i].med[m]);
+			printf(" %12s", r);
+		}
+		printf("\n");
+	}
+	printf("ratios: %s/other; higher is better except for round trips\n",
+	       cols[0].title);
+	for (i = 0; i < n; i++)
 		if (cols[i].why[0])
 			printf("%s: %s\n", cols[i].title, cols[i].why);
 
-	printf("\n%-12s %-22s %-22s %s\n", "min..max (n)",
-	       "AF_UNIX", "in-kernel", "ours");
-	for (i = 0; i < NR_METRICS; i++) {
-		for (j = 0; j < NR_COLS; j++)
-			spread(s[j], sizeof(s[j]), &cols[j], i);
-		printf("%-12s %-22s %-22s %s\n", metrics[i].name, s[0],
-		       s[1], s[2]);
+	printf("\n%-12s", "min..max (n)");
+	for (i = 0; i < n; i++)
+		printf(i + 1 < n ? " %-22s" : " %s\n", cols[i].title);
+	for (m = 0; m < NR_METRICS; m++) {
+		printf("%-12s", metrics[m].name);
+		for (j = 0; j < n; j++) {
+			spread(s, sizeof(s), &cols[j], m);
+			printf(j + 1 < n ? " %-22s" : " %s", s);
+		}
+		printf("\n");
 	}
 	return 0;
 }
@@ -666,7 +690,7 @@ static void print_usage(void)
 
 	fprintf(stderr,
 		"usage: sockbench [-r RUNS] [-t SECONDS] [-c CID] [-o FILE] [-v] unix|vsock [METRIC...]\n"
-		"       sockbench -T UNIX_FILE KERNEL_FILE OURS_FILE\n"
+		"       sockbench -T TITLE=FILE TITLE=FILE...  (2 to 4 columns)\n"
 		"metrics:");
 	for (i = 0; i < NR_METRICS; i++)
 		fprintf(stderr, " %s", metrics[i].name);
@@ -711,9 +735,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (table) {
-		if (argc - optind != NR_COLS)
+		if (argc - optind < 2 || argc - optind > MAX_COLS)
 			print_usage();
-		return print_table(argv + optind);
+		return print_table(argv + optind, argc - optind);
 	}
 	if (optind >= argc || opt_runs < 1 || opt_runs > MAX_RUNS ||
 	    opt_secs <= 0)

@@ -3,11 +3,15 @@
 # Guest side of `make bench`, sourced by init after lib.sh (fd 3 is the
 # results port; the host prints it verbatim).
 #
-# One boot measures three families:
+# A boot without the VMCI device measures four families:
 #   AF_UNIX              always there
-#   in-kernel vsock      modprobe vsock vsock_loopback ... unload
-#   ours                 insmod /etc/vv/modules.list ... unload
-# Both vsock families register AF_VSOCK, so they never share the kernel.
+#   in-kernel vsock      modprobe vsock vsock_loopback ... unload (CID 1)
+#   ours                 insmod /etc/vv/modules.list ... unload (CID 1)
+#   ours-vmci            insmod /etc/vv/vmci-modules.list: our VMCI
+#                        transport on the host personality (CID 2)
+# A boot with the device model in hairpin mode (VV_VMCI set) measures
+# AF_UNIX, the in-kernel VMCI stack and ours, through the device (CID 2).
+# Two vsock families both register AF_VSOCK, so they never share the kernel.
 # The host's CPUs are shared, so its load drifts: rather than measuring
 # one family after the other, every round runs each metric once for each
 # family, and the table pools the rounds (sockbench -T).  A family that
@@ -24,13 +28,13 @@ bench_log() {
 	echo "--- bench: $*" >/dev/console
 }
 
-# bench_family FAMILY NAME: one round of every metric, under a time limit.
-# A family that hangs once is not run again.
+# bench_family FAMILY NAME [CID]: one round of every metric, under a time
+# limit. A family that hangs once is not run again.
 bench_family() {
 	local out="$bench_dir/$2" rc=0
 
 	timeout -s KILL "$bench_limit" sockbench -r 1 -t "$bench_secs" \
-		-o "$out" -v "$1" >/dev/console 2>&1 || rc=$?
+		-c "${3:-1}" -o "$out" -v "$1" >/dev/console 2>&1 || rc=$?
 	[ $rc -eq 137 ] && echo "unavailable killed after ${bench_limit}s" >>"$out"
 	return 0
 }
@@ -67,50 +71,86 @@ bench_vsock_free() {
 	fi
 }
 
+# bench_kernel NAME LIST CID: the in-kernel family, modules from LIST.
 bench_kernel() {
 	local before m
 
-	bench_unavailable kernel && return
-	bench_vsock_free kernel || return
+	bench_unavailable "$1" && return
+	bench_vsock_free "$1" || return
 	before=$(bench_modules)
-	for m in $(cat /etc/vv/kernel-modules.list); do
+	for m in $(cat "$2"); do
 		if ! modprobe "$m" >/dev/console 2>&1; then
-			echo "unavailable modprobe $m failed" >>"$bench_dir/kernel"
+			echo "unavailable modprobe $m failed" >>"$bench_dir/$1"
 			break
 		fi
 	done
-	bench_unavailable kernel || bench_family vsock kernel
+	bench_unavailable "$1" || bench_family vsock "$1" "$3"
 	bench_unload "$before"
 }
 
-# Ours counts only if vsock and vsock_loopback really are ours (out-of-tree
-# taint "O"); module autoloading is off meanwhile so that a socket() can
-# never pull in the in-kernel family instead.
+# bench_ours NAME LIST CID: ours, modules from LIST (paths under /opt/vv).
+# Each module counts only if it really is ours (out-of-tree taint "O");
+# module autoloading is off meanwhile so that a socket() can never pull
+# in the in-kernel family instead.
 bench_ours() {
-	local before m modprobe
+	local before m name modprobe
 
-	bench_unavailable ours && return
-	bench_vsock_free ours || return
+	bench_unavailable "$1" && return
+	bench_vsock_free "$1" || return
 	before=$(bench_modules)
 	modprobe=$(cat /proc/sys/kernel/modprobe)
 	echo /bin/true >/proc/sys/kernel/modprobe
-	VV_IMPL=ours
-	load_modules 3>/dev/console
-	for m in vsock vsock_loopback; do
-		if ! grep -q O "/sys/module/$m/taint" 2>/dev/null; then
-			echo "unavailable our $m.ko does not load (built? in modules.list?)" \
-				>>"$bench_dir/ours"
+	for m in $(grep -v '^#' "$2"); do
+		name=$(basename "$m" .ko)
+		insmod "/opt/vv/$m" >/dev/console 2>&1
+		if ! grep -q O "/sys/module/$name/taint" 2>/dev/null; then
+			echo "unavailable our $name.ko does not load" >>"$bench_dir/$1"
 			break
 		fi
 	done
-	bench_unavailable ours || bench_family vsock ours
+	bench_unavailable "$1" || bench_family vsock "$1" "$3"
 	bench_unload "$before"
 	echo "$modprobe" >/proc/sys/kernel/modprobe
 }
 
-vv_bench_main() {
-	local round=1
+# Without a device: the loopbacks (CID 1) and our VMCI transport on the
+# host personality (CID 2, local queue pairs; the in-kernel one cannot).
+bench_round_local() {
+	bench_family unix unix
+	bench_kernel kernel /etc/vv/kernel-modules.list 1
+	bench_ours ours /etc/vv/modules.list 1
+	bench_ours ours-vmci /etc/vv/vmci-modules.list 2
+}
 
+bench_table_local() {
+	echo "## loopback (CID 1): ours against the in-kernel vsock_loopback and AF_UNIX" >&3
+	sockbench -T "ours=$bench_dir/ours" "in-kernel=$bench_dir/kernel" \
+		"AF_UNIX=$bench_dir/unix" >&3
+	echo >&3
+	echo "## host-local VMCI (CID 2, our VMCI transport without a device)" >&3
+	sockbench -T "VMCI-local=$bench_dir/ours-vmci" "loopback=$bench_dir/ours" \
+		"AF_UNIX=$bench_dir/unix" >&3
+}
+
+# With the device model in hairpin mode: a connect() to CID 2 goes out
+# through the device and comes back in to this guest's listener, so both
+# ends of every metric run the guest stack under test.
+bench_round_device() {
+	bench_family unix unix
+	bench_kernel kernel-vmci /etc/vv/kernel-vmci-modules.list 2
+	bench_ours ours-vmci /etc/vv/vmci-modules.list 2
+}
+
+bench_table_device() {
+	echo "## guest VMCI through the device model (CID 2, hairpin): ours against the in-kernel stack" >&3
+	sockbench -T "ours=$bench_dir/ours-vmci" "in-kernel=$bench_dir/kernel-vmci" \
+		"AF_UNIX=$bench_dir/unix" >&3
+}
+
+vv_bench_main() {
+	local round=1 kind=local
+
+	[ -n "$VV_VMCI" ] && kind=device
 	rm -rf "$bench_dir"
 	mkdir -p "$bench_dir"
 	if ! command -v sockbench >/dev/null; then
@@ -121,12 +161,10 @@ vv_bench_main() {
 		"$bench_rounds rounds of ${bench_secs}s per metric and family" >&3
 	while [ $round -le $bench_rounds ]; do
 		bench_log "round $round of $bench_rounds"
-		bench_family unix unix
-		bench_kernel
-		bench_ours
+		bench_round_$kind
 		round=$((round + 1))
 	done
-	sockbench -T "$bench_dir/unix" "$bench_dir/kernel" "$bench_dir/ours" >&3
+	bench_table_$kind
 }
 
 [ "$VV_MODE" = bench ] && vv_bench_main
