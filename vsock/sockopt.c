@@ -30,13 +30,18 @@ u64 vsock_buffer_clamp(u64 val, u64 min, u64 max)
 }
 EXPORT_SYMBOL_IF_KUNIT(vsock_buffer_clamp);
 
+/*
+ * The option fields are written under the socket lock, which every other
+ * writer holds too, so they are read plainly here; getsockopt() and a
+ * loopback peer's sender read them without it, hence WRITE_ONCE().
+ */
 static void update_buffer_size(struct vsock_sock *vsk, u64 val)
 {
 	val = vsock_buffer_clamp(val, vsk->buffer_min_size,
 				 vsk->buffer_max_size);
 	if (val == vsk->buffer_size)
 		return;
-	vsk->buffer_size = val;
+	WRITE_ONCE(vsk->buffer_size, val);
 	if (vsk->transport && vsk->transport->buffer_size_changed)
 		vsk->transport->buffer_size_changed(vsk);
 }
@@ -45,6 +50,7 @@ static int set_connect_timeout(struct vsock_sock *vsk, int optname,
 			       sockptr_t optval, unsigned int optlen)
 {
 	struct __kernel_sock_timeval tv;
+	long timeout;
 	int err;
 
 	err = sock_copy_user_timeval(&tv, optval, optlen,
@@ -55,10 +61,11 @@ static int set_connect_timeout(struct vsock_sock *vsk, int optname,
 	    tv.tv_sec >= MAX_SCHEDULE_TIMEOUT / HZ - 1)
 		return -ERANGE;
 
-	vsk->connect_timeout = tv.tv_sec * HZ +
+	timeout = tv.tv_sec * HZ +
 		DIV_ROUND_UP((unsigned long)tv.tv_usec, USEC_PER_SEC / HZ);
-	if (!vsk->connect_timeout)
-		vsk->connect_timeout = VSOCK_DEFAULT_CONNECT_TIMEOUT;
+	/* One store: a lockless getsockopt() must never see the 0. */
+	WRITE_ONCE(vsk->connect_timeout,
+		   timeout ?: VSOCK_DEFAULT_CONNECT_TIMEOUT);
 	return 0;
 }
 
@@ -94,9 +101,9 @@ static int set_vsock_opt(struct vsock_sock *vsk, int optname,
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
 			return -EFAULT;
 		if (optname == SO_VM_SOCKETS_BUFFER_MAX_SIZE)
-			vsk->buffer_max_size = val;
+			WRITE_ONCE(vsk->buffer_max_size, val);
 		else if (optname == SO_VM_SOCKETS_BUFFER_MIN_SIZE)
-			vsk->buffer_min_size = val;
+			WRITE_ONCE(vsk->buffer_min_size, val);
 		update_buffer_size(vsk, optname == SO_VM_SOCKETS_BUFFER_SIZE ?
 				   val : vsk->buffer_size);
 		return 0;
@@ -174,6 +181,7 @@ int vsock_connectible_getsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
+/* Called by sk_setsockopt() with the socket lock held. */
 int vsock_set_rcvlowat(struct sock *sk, int val)
 {
 	if (val > vsock_sk(sk)->buffer_size)

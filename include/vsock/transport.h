@@ -53,10 +53,13 @@ struct vsock_transport;
  * @accept_queue: listener only: connected children not yet accepted.
  *	Protected by the listener's socket lock.
  * @accept_node: child only: link in its listener's @accept_queue.
- * @buffer_size: receive buffer size; protected by the socket lock.
+ * @buffer_size: receive buffer size. The socket lock protects it and the
+ *	three fields below; they are written with WRITE_ONCE(), as
+ *	getsockopt() and transports (a loopback peer's sender) read them
+ *	without that lock, with READ_ONCE().
  * @buffer_min_size: lower clamp of @buffer_size.
  * @buffer_max_size: upper clamp of @buffer_size.
- * @connect_timeout: connect() timeout in jiffies; protected by the socket lock.
+ * @connect_timeout: connect() timeout in jiffies.
  * @connect_work: non-blocking connect() timeout; holds a socket reference
  *	while queued.
  * @peer_shutdown: RCV_SHUTDOWN/SEND_SHUTDOWN received from the peer. Set

@@ -8,6 +8,8 @@
  * TCG), every call must come back with one of the results listed for it,
  * and the harness fails the run on any KASAN/lockdep splat the kernel
  * prints.  Each case prints its iteration count and how the calls ended.
+ * options_vs_io races option writes with the lockless readers of the
+ * options instead.
  *
  * Tunables: VV_RACE_SECONDS (per case, default 4; close_vs_recv, the
  * seed's bug, gets six times that and close_vs_recv_timeout twice),
@@ -598,6 +600,75 @@ static void close_vs_dgram_recv(void)
 	race_done(iter);
 }
 
+static bool opts_stop;
+
+/* Flip the receiver's buffer size and connect timeout until told to stop. */
+static void *setopt_fn(void *arg)
+{
+	const struct timeval tv[2] = { { 0, 0 }, { 5, 0 } };
+	struct call *c = arg;
+	unsigned long long size;
+	long i;
+
+	for (i = 0; !__atomic_load_n(&opts_stop, __ATOMIC_RELAXED); i++) {
+		size = i & 1 ? 65536 : 4096;
+		if (setsockopt(c->fd, AF_VSOCK, SO_VM_SOCKETS_BUFFER_SIZE,
+			       &size, sizeof(size)) ||
+		    setsockopt(c->fd, AF_VSOCK,
+			       SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD, &tv[i & 1],
+			       sizeof(tv[0])))
+			break;
+	}
+	c->ret = i;
+	c->err = errno;
+	return NULL;
+}
+
+/*
+ * The options are written under the socket lock and read without it:
+ * by getsockopt() and, on the loopback, by the peer's sender sizing its
+ * write. Every value read must be one that was set (a connect timeout of
+ * 0 is never set: 0 means the 2 s default). A KCSAN kernel also checks
+ * that each of these accesses is marked.
+ */
+static void options_vs_io(void)
+{
+	static char buf[8192];
+	unsigned long long size;
+	unsigned int iter = 0;
+	struct timeval tv;
+	struct call call;
+	socklen_t len;
+	int c;
+
+	rpair(SOCK_STREAM, &c, &call.fd);
+	__atomic_store_n(&opts_stop, false, __ATOMIC_RELAXED);
+	start(&call, setopt_fn);
+	for (race_begin(1); race_more(iter); iter++) {
+		send(c, buf, sizeof(buf), MSG_DONTWAIT);
+		recv(call.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		len = sizeof(size);
+		CHECK_OK(getsockopt(call.fd, AF_VSOCK,
+				    SO_VM_SOCKETS_BUFFER_SIZE, &size, &len));
+		CHECK(size == 4096 || size == 65536 || size == VT_BUF_DEFAULT,
+		      "iteration %u: buffer size %llu", iter, size);
+		len = sizeof(tv);
+		CHECK_OK(getsockopt(call.fd, AF_VSOCK,
+				    SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD, &tv,
+				    &len));
+		CHECK((tv.tv_sec == 2 || tv.tv_sec == 5) && !tv.tv_usec,
+		      "iteration %u: connect timeout %ld.%06ld s", iter,
+		      (long)tv.tv_sec, (long)tv.tv_usec);
+	}
+	__atomic_store_n(&opts_stop, true, __ATOMIC_RELAXED);
+	finish(&call);
+	CHECK(call.ret > 0, "setsockopt failed: errno %d (%s)", call.err,
+	      strerror(call.err));
+	close(c);
+	close(call.fd);
+	race_done(iter);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(close_vs_recv),
 	KTAP_CASE(close_vs_recv_timeout),
@@ -610,6 +681,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(send_close_vs_recv),
 	KTAP_CASE(peer_close_vs_flood),
 	KTAP_CASE(close_vs_dgram_recv),
+	KTAP_CASE(options_vs_io),
 };
 
 int main(void)
