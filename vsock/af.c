@@ -156,7 +156,7 @@ void vsock_release_sk(struct sock *sk, int depth)
 	vsock_remove_bound(vsk);
 	vsock_remove_connected(vsk);
 
-	sk->sk_shutdown = SHUTDOWN_MASK;
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sk->sk_state_change(sk);
 	sock_orphan(sk);
 	skb_queue_purge(&sk->sk_receive_queue);
@@ -284,7 +284,7 @@ int vsock_shutdown(struct socket *sock, int how)
 		sock->state = SS_DISCONNECTING;
 	}
 
-	sk->sk_shutdown |= mode;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | mode);
 	sk->sk_state_change(sk);
 	if (vsock_type_connectible(sk->sk_type)) {
 		sock_reset_flag(sk, SOCK_DONE);

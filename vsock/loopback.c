@@ -211,7 +211,7 @@ static int vl_connect(struct vsock_sock *vsk)
 	if (err) {
 		/* What a reset from the peer would report. */
 		sk->sk_state = TCP_CLOSE;
-		sk->sk_err = ECONNRESET;
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
 		sk_error_report(sk);
 	}
 	return 0;

@@ -31,7 +31,7 @@ void vsock_connect_timeout(struct work_struct *work)
 	    sk->sk_shutdown != SHUTDOWN_MASK) {
 		sk->sk_state = TCP_CLOSE;
 		sk->sk_socket->state = SS_UNCONNECTED;
-		sk->sk_err = ETIMEDOUT;
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 		sk_error_report(sk);
 		if (vsk->transport && vsk->transport->cancel_connect)
 			vsk->transport->cancel_connect(vsk);
@@ -70,7 +70,7 @@ static int connect_start(struct socket *sock, struct sockaddr *addr,
 		return err;
 
 	/* A previous failed attempt may have left an error behind. */
-	sk->sk_err = 0;
+	WRITE_ONCE(sk->sk_err, 0);
 	sk->sk_state = TCP_SYN_SENT;
 	err = t->connect(vsk);
 	if (err < 0) {

@@ -146,7 +146,7 @@ void vsock_deassign_transport(struct vsock_sock *vsk)
 	if (!t)
 		return;
 	t->destruct(vsk);
-	vsk->transport = NULL;
+	WRITE_ONCE(vsk->transport, NULL);
 	module_put(t->module);
 }
 
@@ -214,7 +214,7 @@ int vsock_assign_transport(struct vsock_sock *vsk, struct vsock_sock *psk)
 		module_put(t->module);
 		return err;
 	}
-	vsk->transport = t;
+	WRITE_ONCE(vsk->transport, t);
 	return 0;
 }
 

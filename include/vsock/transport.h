@@ -43,8 +43,10 @@ struct vsock_transport;
  * @sk: the generic socket; must stay first (vsock_sk() casts).
  * @transport: transport carrying this socket, NULL until assigned.
  *	Protected by the socket lock; a module reference is held while set.
+ *	Written with WRITE_ONCE(): a transport's packet handler may test it
+ *	without the lock (READ_ONCE()).
  * @trans: transport-private state, owned by @transport from its init() to
- *	its destruct().
+ *	its destruct(), which publish and clear it as they see fit.
  * @local_addr: bound address. Written under the socket lock and, once the
  *	socket is hashed, also under the table lock.
  * @remote_addr: peer address. Protected by the socket lock.

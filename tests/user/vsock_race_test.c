@@ -8,8 +8,8 @@
  * TCG), every call must come back with one of the results listed for it,
  * and the harness fails the run on any KASAN/lockdep splat the kernel
  * prints.  Each case prints its iteration count and how the calls ended.
- * options_vs_io races option writes with the lockless readers of the
- * options instead.
+ * options_vs_io and poll_vs_errors race stores with the lockless readers
+ * of options, sk_err and sk_shutdown instead.
  *
  * Tunables: VV_RACE_SECONDS (per case, default 4; close_vs_recv, the
  * seed's bug, gets six times that and close_vs_recv_timeout twice),
@@ -669,6 +669,59 @@ static void options_vs_io(void)
 	race_done(iter);
 }
 
+static void *poll_until_fn(void *arg)
+{
+	struct call *c = arg;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN | POLLOUT };
+	short want = c->port;	/* the bits that end the wait */
+
+	do {
+		c->ret = poll(&pfd, 1, 1);
+		c->err = errno;
+	} while (c->ret >= 0 && !(pfd.revents & want));
+	if (c->ret > 0)
+		c->ret = pfd.revents;
+	return NULL;
+}
+
+/*
+ * poll() reads sk_err and sk_shutdown without the socket lock while a
+ * failing connect() sets the one (the port is bound, nobody listens:
+ * a reset) and shutdown() the other; poll must see each. A KCSAN kernel
+ * also checks that the stores are marked.
+ */
+static void poll_vs_errors(void)
+{
+	bool dgram = !vt_impl_kernel();
+	unsigned int iter = 0, port;
+	struct call call;
+	int b = vt_socket(SOCK_STREAM);
+
+	CHECK_OK(vt_bind(b, VMADDR_CID_ANY, VMADDR_PORT_ANY));
+	port = vt_sockname(b).svm_port;
+	for (race_begin(1); race_more(iter); iter++) {
+		call.fd = vt_socket(iter & 1 && dgram ? SOCK_DGRAM : SOCK_STREAM);
+		call.port = iter & 1 && dgram ? POLLHUP : POLLERR;
+		start(&call, poll_until_fn);
+		jitter(300);
+		if (call.port == POLLHUP) {
+			/* Unconnected DGRAM: ENOTCONN, but both shut. */
+			shutdown(call.fd, SHUT_RDWR);
+		} else {
+			vt_set_nonblock(call.fd, true);
+			CHECK(vt_connect(call.fd, race_cid, port) < 0,
+			      "connect to a port nobody listens on");
+		}
+		finish(&call);
+		CHECK(call.ret > 0 && (call.ret & call.port),
+		      "iteration %u: poll %ld revents, errno %d", iter,
+		      call.ret, call.err);
+		close(call.fd);
+	}
+	close(b);
+	race_done(iter);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(close_vs_recv),
 	KTAP_CASE(close_vs_recv_timeout),
@@ -682,6 +735,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(peer_close_vs_flood),
 	KTAP_CASE(close_vs_dgram_recv),
 	KTAP_CASE(options_vs_io),
+	KTAP_CASE(poll_vs_errors),
 };
 
 int main(void)

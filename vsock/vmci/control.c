@@ -225,7 +225,7 @@ static void vt_client_fail(struct sock *sk, int err)
 	vt->sent_request = false;
 	vt->ignore_rst = false;
 	sk->sk_state = TCP_CLOSE;
-	sk->sk_err = err;
+	WRITE_ONCE(sk->sk_err, err);
 	sk_error_report(sk);
 }
 
@@ -697,7 +697,7 @@ static bool vt_pending_remove(struct sock *child)
 	was = !list_empty(&vt->pending_node);
 	if (was) {
 		list_del_init(&vt->pending_node);
-		vt_npending--;
+		WRITE_ONCE(vt_npending, vt_npending - 1);
 	}
 	spin_unlock_bh(&vt_pending_lock);
 	if (was && cancel_delayed_work(&vt->reap_work))
@@ -800,7 +800,7 @@ static int vt_listen_request(struct sock *listener,
 	}
 	spin_lock_bh(&vt_pending_lock);
 	list_add_tail(&cvt->pending_node, &vt_pending);
-	vt_npending++;
+	WRITE_ONCE(vt_npending, vt_npending + 1);
 	spin_unlock_bh(&vt_pending_lock);
 	sock_hold(child);
 	if (!queue_delayed_work(vt_wq, &cvt->reap_work, VT_PENDING_TIMEOUT))

@@ -27,7 +27,12 @@ static int vt_init(struct vsock_sock *vsk, struct vsock_sock *psk)
 		return -ENOMEM;
 	vt->vsk = vsk;
 	vt_sock_init_control(vt);
-	vsk->trans = vt;
+	/*
+	 * Packet handlers find @vt without the socket lock (vt_sock_queue()):
+	 * publish it initialised. Pairs with the READ_ONCE() there, whose
+	 * address dependency orders the reads through the pointer.
+	 */
+	smp_store_release(&vsk->trans, vt);
 	return 0;
 }
 
@@ -39,7 +44,7 @@ static void vt_destruct(struct vsock_sock *vsk)
 	if (vt->listener)
 		sock_put(vt->listener);
 	vt->listener = NULL;
-	vsk->trans = NULL;
+	WRITE_ONCE(vsk->trans, NULL);
 	vt_sock_kill(vt);
 }
 
