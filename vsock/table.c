@@ -315,6 +315,27 @@ void vsock_remove_connected(struct vsock_sock *vsk)
 EXPORT_SYMBOL_VV(vsock_remove_connected);
 
 /**
+ * vsock_set_local_cid() - change the CID of a socket's local address
+ * @vsk: the socket; its socket lock is held
+ * @cid: the new CID
+ *
+ * For a transport that learns this end's CID from the peer while the
+ * socket is hashed (VMCI: the CID the peer sent to, which changes when
+ * the VM migrates). The address is what table lookups match, under the
+ * table lock, so it changes under that lock too.
+ *
+ * Context: process; takes vsock_table_lock.
+ */
+void vsock_set_local_cid(struct vsock_sock *vsk, u32 cid)
+{
+	sock_owned_by_me(sk_vsock(vsk));
+	spin_lock_bh(&vsock_table_lock);
+	vsk->local_addr.svm_cid = cid;
+	spin_unlock_bh(&vsock_table_lock);
+}
+EXPORT_SYMBOL_VV(vsock_set_local_cid);
+
+/**
  * vsock_table_init() - empty all tables
  *
  * Context: module init.

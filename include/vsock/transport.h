@@ -208,6 +208,7 @@ struct sock *vsock_find_connected_socket(const struct sockaddr_vm *src,
 					 const struct sockaddr_vm *dst);
 void vsock_insert_connected(struct vsock_sock *vsk);
 void vsock_remove_connected(struct vsock_sock *vsk);
+void vsock_set_local_cid(struct vsock_sock *vsk, u32 cid);
 
 /* Connection events (vsock/stream.c). */
 struct sock *vsock_create_connected(struct sock *listener,

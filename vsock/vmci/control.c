@@ -313,7 +313,7 @@ static int vt_client_negotiate(struct sock *sk, const struct vt_packet *pkt)
 	vt->old_proto = pkt->type == VT_NEGOTIATE;
 	vt->seqpacket = seq;
 	/* Our context ID as the peer sees it (it changes on migration). */
-	WRITE_ONCE(vsk->local_addr.svm_cid, pkt->dg.dst.context);
+	vsock_set_local_cid(vsk, pkt->dg.dst.context);
 	err = vt_qp_alloc(vt, VMCI_INVALID_HANDLE, vt_pair_size(vt, size), 0);
 	if (err)
 		return err;
