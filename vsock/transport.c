@@ -235,28 +235,94 @@ static const struct vsock_transport **role_slot(u32 role)
 	return NULL;
 }
 
-#define VSOCK_TRANSPORT_F_ALL (VSOCK_TRANSPORT_F_H2G | VSOCK_TRANSPORT_F_G2H | \
-			       VSOCK_TRANSPORT_F_DGRAM |		      \
-			       VSOCK_TRANSPORT_F_LOCAL |		      \
-			       VSOCK_TRANSPORT_F_DGRAM_FALLBACK)
+/*
+ * The ops the core calls without checking for NULL, by the roles that
+ * lead it there: every socket is initialised, released and destructed;
+ * a G2H transport's CID is asked for when choosing a transport or a
+ * bind address, a datagram transport's for a CID_ANY destination;
+ * connect(), send(), recv(), poll() and shutdown() of STREAM/SEQPACKET
+ * call the stream ops, sendto() and connect() of DGRAM the datagram ones.
+ * Every other op is optional (the core tests it first).
+ */
+struct vsock_required_op {
+	u32 roles;
+	size_t offset;
+	const char *name;
+};
+
+#define VSOCK_REQUIRED_OP(r, op)					\
+	{ .roles = (r), .name = #op,					\
+	  .offset = offsetof(struct vsock_transport, op) }
+
+static const struct vsock_required_op vsock_required_ops[] = {
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_ALL, init),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_ALL, destruct),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_ALL, release),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_G2H | VSOCK_TRANSPORT_F_DGRAMS,
+			  get_local_cid),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, stream_allow),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, connect),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, shutdown),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, enqueue),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, dequeue),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, has_data),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_STREAM, has_space),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_DGRAMS, dgram_allow),
+	VSOCK_REQUIRED_OP(VSOCK_TRANSPORT_F_DGRAMS, dgram_enqueue),
+};
+
+/**
+ * vsock_transport_missing_op() - the first op @roles need that @t lacks
+ * @t: the transport
+ * @roles: VSOCK_TRANSPORT_F_* bits it registers for
+ *
+ * Context: any.
+ * Return: the op's name, or NULL when @t has every op @roles need.
+ */
+const char *vsock_transport_missing_op(const struct vsock_transport *t,
+				       u32 roles)
+{
+	const struct vsock_required_op *op;
+
+	for (op = vsock_required_ops;
+	     op < vsock_required_ops + ARRAY_SIZE(vsock_required_ops); op++) {
+		const void *const *fn = (const void *)t + op->offset;
+
+		if ((roles & op->roles) && !*fn)
+			return op->name;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsock_transport_missing_op);
 
 /**
  * vsock_core_register() - offer a transport for one or more roles
  * @t: the transport; must stay valid until vsock_core_unregister()
  * @roles: VSOCK_TRANSPORT_F_* bits
  *
+ * Which ops each role needs is in the table above
+ * vsock_transport_missing_op(); the others may be NULL.
+ *
  * Context: process; sleeps.
- * Return: 0, -EINVAL for no or unknown roles, -EBUSY when one of the
- * roles is taken (then none is registered).
+ * Return: 0, -EINVAL for no or unknown roles or when @t lacks an op the
+ * roles need, -EBUSY when one of the roles is taken (then none is
+ * registered).
  */
 int vsock_core_register(const struct vsock_transport *t, u32 roles)
 {
 	unsigned long bits = roles;
+	const char *missing;
 	unsigned int bit;
 	int err = 0;
 
 	if (!roles || (roles & ~VSOCK_TRANSPORT_F_ALL))
 		return -EINVAL;
+	missing = vsock_transport_missing_op(t, roles);
+	if (missing) {
+		pr_err("transport %s lacks %s() for roles 0x%x: refused\n",
+		       t->name, missing, roles);
+		return -EINVAL;
+	}
 
 	mutex_lock(&vsock_register_mutex);
 	for_each_set_bit(bit, &bits, BITS_PER_LONG)

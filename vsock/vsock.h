@@ -34,6 +34,18 @@ struct vsock_registry {
 	const struct vsock_transport *dgram_fallback;
 };
 
+/* Every role; the roles of connectible sockets; the datagram roles. */
+#define VSOCK_TRANSPORT_F_ALL	(VSOCK_TRANSPORT_F_H2G |		\
+				 VSOCK_TRANSPORT_F_G2H |		\
+				 VSOCK_TRANSPORT_F_DGRAM |		\
+				 VSOCK_TRANSPORT_F_LOCAL |		\
+				 VSOCK_TRANSPORT_F_DGRAM_FALLBACK)
+#define VSOCK_TRANSPORT_F_STREAM (VSOCK_TRANSPORT_F_H2G |		\
+				  VSOCK_TRANSPORT_F_G2H |		\
+				  VSOCK_TRANSPORT_F_LOCAL)
+#define VSOCK_TRANSPORT_F_DGRAMS (VSOCK_TRANSPORT_F_DGRAM |		\
+				  VSOCK_TRANSPORT_F_DGRAM_FALLBACK)
+
 static inline bool vsock_type_connectible(int type)
 {
 	return type == SOCK_STREAM || type == SOCK_SEQPACKET;
@@ -47,6 +59,8 @@ const struct vsock_transport *
 vsock_transport_pick(const struct vsock_registry *reg, int type,
 		     const struct sockaddr_vm *remote);
 bool vsock_registry_has_cid(const struct vsock_registry *reg, u32 cid);
+const char *vsock_transport_missing_op(const struct vsock_transport *t,
+				       u32 roles);
 
 /* table.c */
 int vsock_bind_connectible(struct vsock_sock *vsk, struct sockaddr_vm *addr);

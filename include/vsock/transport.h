@@ -126,7 +126,8 @@ struct vsock_dgram_cb {
  *	drop the peer link. Context: socket lock held.
  * @get_local_cid: CID of this end. Context: any.
  * @stream_allow: may a connectible socket reach @cid/@port?
- * @seqpacket_allow: does SOCK_SEQPACKET to @remote_cid work? NULL: no.
+ * @seqpacket_allow: optional; does SOCK_SEQPACKET to @remote_cid work?
+ *	NULL: no.
  * @connect: start connecting to @vsk->remote_addr. Return 0 when started
  *	or done (the transport moves the socket to TCP_ESTABLISHED, or sets
  *	sk_err and TCP_CLOSE, and wakes it), or -errno.
@@ -161,6 +162,13 @@ struct vsock_dgram_cb {
  *
  * Every op except @get_local_cid and the allow ops gets a socket whose
  * @transport is this transport.
+ *
+ * The ops not marked optional are required by the roles that use them:
+ * @init, @destruct and @release by every role; @get_local_cid by G2H and
+ * the datagram roles; @stream_allow, @connect, @shutdown, @enqueue,
+ * @dequeue, @has_data and @has_space by the stream roles (H2G, G2H,
+ * LOCAL); @dgram_allow and @dgram_enqueue by the datagram roles.
+ * vsock_core_register() refuses a transport that lacks one.
  */
 struct vsock_transport {
 	struct module *module;

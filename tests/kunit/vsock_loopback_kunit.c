@@ -197,6 +197,12 @@ static bool fake_dgram_allow(u32 cid, u32 port)
 	return true;
 }
 
+static int fake_dgram_enqueue(struct vsock_sock *vsk, struct sockaddr_vm *dst,
+			      struct msghdr *msg, size_t len)
+{
+	return -EHOSTUNREACH;
+}
+
 /* A datagram transport with no state of its own (vsock_sock.trans NULL). */
 static const struct vsock_transport fake_dgram = {
 	.module = THIS_MODULE,
@@ -206,6 +212,7 @@ static const struct vsock_transport fake_dgram = {
 	.release = fake_noop,
 	.get_local_cid = fake_local_cid,
 	.dgram_allow = fake_dgram_allow,
+	.dgram_enqueue = fake_dgram_enqueue,
 };
 
 /*
