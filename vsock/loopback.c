@@ -376,8 +376,9 @@ static ssize_t vl_enqueue(struct vsock_sock *vsk, struct msghdr *msg,
 		return -ENOTCONN;
 	if (msg->msg_flags & MSG_ZEROCOPY) {
 		uarg = vl_zc_begin(sk, peer, msg, len, &zc);
+		/* Past the optmem limit: -ENOMEM, as the in-kernel family. */
 		if (!uarg)
-			return -ENOBUFS;
+			return -ENOMEM;
 	}
 
 	__skb_queue_head_init(&list);
