@@ -48,6 +48,7 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/skbuff.h>
 #include <linux/sockios.h>
@@ -136,6 +137,33 @@ struct sock *vsock_sk_alloc(struct net *net, struct socket *sock,
 	return sk;
 }
 
+/*
+ * SO_LINGER: close() waits, up to the linger time, until what was written
+ * has left the socket (SIOCOUTQ 0), not until the peer has read it. A
+ * transport whose unsent bytes drain later wakes sk_sleep() then (its
+ * sk_write_space()); without unsent_bytes there is nothing to wait for.
+ */
+static void vsock_linger(struct sock *sk)
+{
+	struct vsock_sock *vsk = vsock_sk(sk);
+	const struct vsock_transport *t = vsk->transport;
+	long timeout = sk->sk_lingertime;
+	DEFINE_WAIT(wait);
+
+	if (!t || !t->unsent_bytes || !sock_flag(sk, SOCK_LINGER) ||
+	    (current->flags & PF_EXITING))
+		return;
+	while (timeout && !signal_pending(current) && t->unsent_bytes(vsk) > 0) {
+		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
+		if (t->unsent_bytes(vsk) > 0) {
+			release_sock(sk);
+			timeout = schedule_timeout(timeout);
+			lock_sock(sk);
+		}
+		finish_wait(sk_sleep(sk), &wait);
+	}
+}
+
 /**
  * vsock_release_sk() - close a socket (or a never-accepted child)
  * @sk: the socket; its owner reference is dropped
@@ -151,6 +179,9 @@ void vsock_release_sk(struct sock *sk, int depth)
 	sock_set_flag(sk, SOCK_DEAD);
 	if (cancel_delayed_work(&vsk->connect_work))
 		sock_put(sk);
+	/* Only a close() lingers, not the release of an unaccepted child. */
+	if (sk->sk_socket)
+		vsock_linger(sk);
 	if (vsk->transport)
 		vsk->transport->release(vsk);
 	vsock_remove_bound(vsk);

@@ -104,35 +104,6 @@ static void vl_close_rx(struct sock *sk)
 	wake_up_all(&vl->dgram_wait);
 }
 
-static bool vl_peer_unread(struct sock *peer)
-{
-	return READ_ONCE(vl_sk(peer)->rx_bytes) &&
-	       !READ_ONCE(vl_sk(peer)->rx_closed);
-}
-
-/*
- * SO_LINGER: close() waits, up to the linger time, until the peer has
- * read what we sent or has gone. Both wake us: the peer's receive calls
- * our sk_write_space(), its release our sk_state_change().
- */
-static void vl_linger(struct sock *sk, struct sock *peer)
-{
-	long timeout = sk->sk_lingertime;
-	DEFINE_WAIT(wait);
-
-	if (!sock_flag(sk, SOCK_LINGER) || (current->flags & PF_EXITING))
-		return;
-	while (timeout && vl_peer_unread(peer) && !signal_pending(current)) {
-		prepare_to_wait(sk_sleep(sk), &wait, TASK_INTERRUPTIBLE);
-		if (vl_peer_unread(peer)) {
-			release_sock(sk);
-			timeout = schedule_timeout(timeout);
-			lock_sock(sk);
-		}
-		finish_wait(sk_sleep(sk), &wait);
-	}
-}
-
 static void vl_release(struct vsock_sock *vsk)
 {
 	struct sock *sk = sk_vsock(vsk);
@@ -140,8 +111,6 @@ static void vl_release(struct vsock_sock *vsk)
 	struct sock *peer = vl->peer;
 
 	sock_owned_by_me(sk);
-	if (peer && sk->sk_socket)
-		vl_linger(sk, peer);
 	vl_close_rx(sk);
 	if (!peer)
 		return;
@@ -584,7 +553,10 @@ static u64 vl_rcvhiwat(struct vsock_sock *vsk)
 	return vl_buf(vsk);
 }
 
-/* Data reaches the peer's queue during send: nothing is ever unsent. */
+/*
+ * Data reaches the peer's queue during send: nothing is ever unsent, so
+ * SIOCOUTQ is 0 and SO_LINGER never makes close() wait.
+ */
 static s64 vl_unsent_bytes(struct vsock_sock *vsk)
 {
 	return 0;

@@ -146,7 +146,9 @@ struct vsock_dgram_cb {
  *	negative errno is final (for example -EMSGSIZE).
  * @inq: optional; bytes readable for SIOCINQ (SEQPACKET/DGRAM: next message).
  * @unsent_bytes: optional; bytes queued but not yet given to the peer
- *	(SIOCOUTQ). NULL makes SIOCOUTQ fail with -EOPNOTSUPP.
+ *	(SIOCOUTQ). NULL makes SIOCOUTQ fail with -EOPNOTSUPP. close() with
+ *	SO_LINGER waits while it is above 0: a transport whose count drops
+ *	later calls sk_write_space() then.
  * @rcvhiwat: optional; a receive target of this many bytes or more can
  *	never be met, recv() fails with -ENOMEM. NULL: no such limit.
  * @buffer_size_changed: optional; @vsk->buffer_size changed.

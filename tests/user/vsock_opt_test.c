@@ -339,9 +339,11 @@ static double timed_close(int fd)
 }
 
 /*
- * SO_LINGER makes close() wait, up to the linger time, for the peer to
- * answer the shutdown.  A peer with nothing left unread answers at once
- * (it resets), so only a peer holding unread data keeps us waiting.
+ * SO_LINGER makes close() wait, up to the linger time, until what was
+ * written has left the socket (SIOCOUTQ 0); the loopback hands it over
+ * during send(), so ours never waits.  6.12's in-kernel family waits for
+ * the peer to answer the shutdown, which a peer holding unread data does
+ * not do: there, that peer keeps us waiting the whole linger time.
  */
 static void linger(void)
 {
@@ -354,7 +356,11 @@ static void linger(void)
 	CHECK_EQ(send(c, "x", 1, 0), 1);
 	vt_wait_bytes(s, 1);
 	dt = timed_close(c);
-	CHECK(dt > 0.8 && dt < 5.0, "close took %.3f s, SO_LINGER 1 s", dt);
+	if (vt_impl_kernel())
+		CHECK(dt > 0.8 && dt < 5.0, "close took %.3f s, SO_LINGER 1 s",
+		      dt);
+	else
+		CHECK(dt < 0.7, "close took %.3f s, nothing was unsent", dt);
 	close(s);
 
 	vt_pair(SOCK_STREAM, &c, &s);

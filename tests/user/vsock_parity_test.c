@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Behaviour current Linux has and 6.12 did not, or where ours differed
- * from both: the errno of a MSG_ZEROCOPY send beyond the optmem limit.
+ * from both: the errno of a MSG_ZEROCOPY send beyond the optmem limit;
+ * SO_LINGER waiting only until the data has left the sender.
  *
  * Runs over loopback (CID 1) and, with VV_PEER_CID=2, over the VMCI
  * transport on the host personality; a case that does not apply to a
@@ -75,8 +76,96 @@ static void zerocopy_beyond_optmem(void)
 	close(s);
 }
 
+static double timed_close(int fd)
+{
+	double t0 = ktap_now();
+
+	close(fd);
+	return ktap_now() - t0;
+}
+
+/* Wait (at most 2 s) until SIOCOUTQ of @fd is 0. */
+static void wait_outq_empty(int fd)
+{
+	double deadline = ktap_now() + 2;
+	int v;
+
+	do {
+		CHECK_OK(ioctl(fd, SIOCOUTQ, &v));
+		if (!v)
+			return;
+		ktap_msleep(1);
+	} while (ktap_now() < deadline);
+	CHECK(false, "SIOCOUTQ still %d after 2 s", v);
+}
+
+/* The peer reads what a closed sender wrote, then the end of stream. */
+static void expect_data_then_eof(int s, const char *want, size_t len)
+{
+	char got[4096];
+
+	CHECK(len <= sizeof(got), "%zu bytes", len);
+	vt_recv_all(s, got, len);
+	CHECK(!memcmp(got, want, len), "data changed");
+	CHECK_EQ(recv(s, got, sizeof(got), 0), 0);
+}
+
+/*
+ * SO_LINGER: close() waits until what was written has left the sender
+ * (SIOCOUTQ 0), not until the peer reads it: with a peer that never
+ * reads, a 5 s linger returns at once (2 s allows for TCG), and the data
+ * is still there for the peer. 6.12 lingered the whole time.
+ */
+static void linger_unread_peer(void)
+{
+	struct linger lg = { 1, 5 };
+	char buf[4096];
+	double dt;
+	int c, s;
+
+	if (vt_impl_kernel())
+		ktap_skip("6.12 lingers until the peer reads");
+	vt_pair(SOCK_STREAM, &c, &s);
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	vt_fill(buf, sizeof(buf), 3);
+	vt_send_all(c, buf, sizeof(buf));
+	wait_outq_empty(c);
+	dt = timed_close(c);
+	CHECK(dt < 2.0, "close took %.3f s with nothing unsent", dt);
+	expect_data_then_eof(s, buf, sizeof(buf));
+	close(s);
+}
+
+/*
+ * l_linger 0 is no abortive close in AF_VSOCK (unlike TCP's reset):
+ * close() returns at once and the peer still reads the data, then EOF.
+ */
+static void linger_zero(void)
+{
+	struct linger lg = { 1, 0 }, got;
+	socklen_t len = sizeof(got);
+	char buf[4096];
+	double dt;
+	int c, s;
+
+	vt_pair(SOCK_STREAM, &c, &s);
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	CHECK_OK(getsockopt(c, SOL_SOCKET, SO_LINGER, &got, &len));
+	CHECK(got.l_onoff && !got.l_linger, "SO_LINGER reads {%d, %d}",
+	      got.l_onoff, got.l_linger);
+	vt_fill(buf, sizeof(buf), 5);
+	vt_send_all(c, buf, sizeof(buf));
+	vt_wait_bytes(s, sizeof(buf));
+	dt = timed_close(c);
+	CHECK(dt < 1.0, "close took %.3f s with l_linger 0", dt);
+	expect_data_then_eof(s, buf, sizeof(buf));
+	close(s);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(zerocopy_beyond_optmem),
+	KTAP_CASE(linger_unread_peer),
+	KTAP_CASE(linger_zero),
 };
 
 int main(void)
