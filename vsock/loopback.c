@@ -9,8 +9,9 @@
  * data into skbs and queues them straight on the peer's sk_receive_queue,
  * then wakes the peer. A receive consumes from its own queue and wakes
  * the peer's writers. Flow control is the receiver's buffer_size in
- * bytes, plus a memory bound (twice buffer_size of skb truesize) so that
- * many tiny writes cannot pin unbounded memory.
+ * bytes, but no more than the sender's own (vl_tx_window()), plus a
+ * memory bound (twice buffer_size of skb truesize) so that many tiny
+ * writes cannot pin unbounded memory.
  *
  * Lifetime: each end holds a reference on its peer from connect until its
  * own release (struct vl_sock.peer), so a peer's sock and vl_sock stay
@@ -56,6 +57,16 @@ static u64 vl_buf(struct vsock_sock *vsk)
 static bool vl_rx_mem_full(struct vsock_sock *rx)
 {
 	return READ_ONCE(vl_sk(sk_vsock(rx))->rx_truesize) >= 2 * vl_buf(rx);
+}
+
+/*
+ * How much @tx may have queued on @peer: the peer's window, but no more
+ * than @tx's own buffer size (as current Linux bounds a sender's credit),
+ * so that a small socket cannot pin a large peer's memory.
+ */
+static u64 vl_tx_window(struct vsock_sock *tx, struct vsock_sock *peer)
+{
+	return min(vl_buf(peer), vl_buf(tx));
 }
 
 static u32 vl_get_local_cid(void)
@@ -308,7 +319,7 @@ static int vl_build(struct sock *sk, struct msghdr *msg, size_t len, bool zc,
 
 /*
  * Completion tracking of a MSG_ZEROCOPY send. Data that cannot reach the
- * peer in one go (larger than its buffer) is copied instead, and the
+ * peer in one go (larger than the send window) is copied instead, and the
  * completion says so (SO_EE_CODE_ZEROCOPY_COPIED).
  */
 static struct ubuf_info *vl_zc_begin(struct sock *sk, struct sock *peer,
@@ -316,7 +327,8 @@ static struct ubuf_info *vl_zc_begin(struct sock *sk, struct sock *peer,
 {
 	struct ubuf_info *uarg;
 
-	*zc = iov_iter_count(&msg->msg_iter) <= vl_buf(vsock_sk(peer));
+	*zc = iov_iter_count(&msg->msg_iter) <=
+	      vl_tx_window(vsock_sk(sk), vsock_sk(peer));
 	if (msg->msg_ubuf) {
 		net_zcopy_get(msg->msg_ubuf);
 		return msg->msg_ubuf;
@@ -506,21 +518,24 @@ static s64 vl_has_data(struct vsock_sock *vsk)
 static s64 vl_has_space(struct vsock_sock *vsk, size_t want)
 {
 	struct sock *peer = ((struct vl_sock *)vsk->trans)->peer;
-	struct vl_sock *pvl;
-	u64 buf, used;
+	u64 window, used;
 
 	if (!peer)
 		return -ENOTCONN;
-	pvl = vl_sk(peer);
-	buf = vl_buf(vsock_sk(peer));
-	used = READ_ONCE(pvl->rx_bytes);
-	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET && want > buf)
+	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET &&
+	    want > vl_buf(vsock_sk(peer)))
 		return -EMSGSIZE;
-	if (used >= buf || vl_rx_mem_full(vsock_sk(peer)))
+	if (vl_rx_mem_full(vsock_sk(peer)))
 		return 0;
+	window = vl_tx_window(vsk, vsock_sk(peer));
+	used = READ_ONCE(vl_sk(peer)->rx_bytes);
+	/*
+	 * A message goes whole: one larger than our own buffer (not than the
+	 * peer's) waits for an empty queue, else it could never go.
+	 */
 	if (sk_vsock(vsk)->sk_type == SOCK_SEQPACKET)
-		return buf - used >= want ? want : 0;
-	return buf - used;
+		return !used || used + want <= window ? want : 0;
+	return used < window ? window - used : 0;
 }
 
 static s64 vl_inq(struct vsock_sock *vsk)
@@ -564,8 +579,11 @@ static s64 vl_unsent_bytes(struct vsock_sock *vsk)
 
 static void vl_buffer_size_changed(struct vsock_sock *vsk)
 {
-	/* A larger buffer may let the peer's writer go on. */
+	struct sock *sk = sk_vsock(vsk);
+
+	/* A larger buffer may let the peer's writer go on, and our own. */
 	vl_wake_writer(vsk);
+	sk->sk_write_space(sk);
 }
 
 static bool vl_stream_allow(u32 cid, u32 port)

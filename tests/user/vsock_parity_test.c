@@ -2,7 +2,8 @@
 /*
  * Behaviour current Linux has and 6.12 did not, or where ours differed
  * from both: the errno of a MSG_ZEROCOPY send beyond the optmem limit;
- * SO_LINGER waiting only until the data has left the sender.
+ * SO_LINGER waiting only until the data has left the sender; a sender
+ * queueing no more than its own buffer size.
  *
  * Runs over loopback (CID 1) and, with VV_PEER_CID=2, over the VMCI
  * transport on the host personality; a case that does not apply to a
@@ -162,10 +163,75 @@ static void linger_zero(void)
 	close(s);
 }
 
+/* Send @chunk-byte writes without blocking until EAGAIN; bytes taken. */
+static size_t fill(int fd, const char *buf, size_t chunk, size_t limit)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = send(fd, buf, chunk, MSG_DONTWAIT)) > 0) {
+		total += n;
+		CHECK(total <= limit, "queued %zu bytes, limit %zu", total,
+		      limit);
+	}
+	CHECK(errno == EAGAIN, "send: errno %d (%s) after %zu bytes", errno,
+	      strerror(errno), total);
+	return total;
+}
+
+/*
+ * A sender may queue no more than its own SO_VM_SOCKETS_BUFFER_SIZE even
+ * when the peer's window is larger (current Linux bounds TX credit so;
+ * 6.12 let a 64 KiB socket queue 2 MiB). SIOCOUTQ agrees: nothing is
+ * left unsent, and the peer holds just what was taken. As the peer
+ * reads, or our buffer grows, the sender goes on.
+ */
+static void tx_bounded_by_own_buffer(void)
+{
+	const size_t own = 64 * 1024, chunk = 16 * 1024;
+	static char buf[16 * 1024], sink[32 * 1024];
+	size_t total, more;
+	int c, s, v;
+
+	if (vt_impl_kernel())
+		ktap_skip("6.12 bounds a sender by its peer's window only");
+	if (vt_peer_cid() != VMADDR_CID_LOCAL)
+		ktap_skip("VMCI: queue-pair size fixed at connect");
+	vt_pair(SOCK_STREAM, &c, &s);
+	set_u64(c, SO_VM_SOCKETS_BUFFER_SIZE, own);
+	set_buffer(s, 2 * MIB);
+
+	total = fill(c, buf, chunk, own + chunk);
+	ktap_diag("queued %zu bytes (own buffer %zu, peer's 2 MiB)", total,
+		  own);
+	CHECK(total >= own - chunk, "queued only %zu bytes", total);
+	CHECK(!(vt_poll(c, POLLOUT, 0) & POLLOUT), "POLLOUT while bounded");
+	CHECK_OK(ioctl(c, SIOCOUTQ, &v));
+	CHECK(v >= 0 && (size_t)v <= total, "SIOCOUTQ %d of %zu", v, total);
+	CHECK_OK(ioctl(s, SIOCINQ, &v));
+	CHECK_EQ((size_t)v, total);
+
+	/* The peer reads half: that much may follow, no more. */
+	vt_recv_all(s, sink, sizeof(sink));
+	more = fill(c, buf, chunk, sizeof(sink) + chunk);
+	CHECK(more >= sizeof(sink) - chunk, "then only %zu bytes", more);
+	CHECK_OK(ioctl(s, SIOCINQ, &v));
+	CHECK((size_t)v <= own + chunk, "peer holds %d bytes", v);
+
+	/* Our own buffer grows: the sender goes on at once. */
+	set_u64(c, SO_VM_SOCKETS_BUFFER_SIZE, 2 * own);
+	CHECK(vt_poll(c, POLLOUT, 1000) & POLLOUT, "no POLLOUT after growing");
+	more = fill(c, buf, chunk, 2 * own);
+	CHECK(more >= own - chunk, "grown by %zu bytes only", more);
+	close(c);
+	close(s);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(zerocopy_beyond_optmem),
 	KTAP_CASE(linger_unread_peer),
 	KTAP_CASE(linger_zero),
+	KTAP_CASE(tx_bounded_by_own_buffer),
 };
 
 int main(void)
