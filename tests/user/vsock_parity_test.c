@@ -3,7 +3,8 @@
  * Behaviour current Linux has and 6.12 did not, or where ours differed
  * from both: the errno of a MSG_ZEROCOPY send beyond the optmem limit;
  * SO_LINGER waiting only until the data has left the sender; a sender
- * queueing no more than its own buffer size.
+ * queueing no more than its own buffer size; transports named as the
+ * kernel's vsock tooling looks for them.
  *
  * Runs over loopback (CID 1) and, with VV_PEER_CID=2, over the VMCI
  * transport on the host personality; a case that does not apply to a
@@ -227,11 +228,58 @@ static void tx_bounded_by_own_buffer(void)
 	close(s);
 }
 
+/*
+ * The kernel's vsock tooling (tools/testing/vsock) tells which transports
+ * are loaded from the data symbols "<name>_transport" in /proc/kallsyms,
+ * matching "d loopback_transport" (later just " loopback_transport").
+ * Each of our transport modules that is loaded must have its symbol so.
+ */
+static void kallsyms_transport_names(void)
+{
+	static const struct {
+		const char *module, *symbol;
+	} ours[] = {
+		{ "vsock_loopback", "loopback_transport" },
+		{ "vmw_vsock_vmci_transport", "vmci_transport" },
+	};
+	unsigned int i, loaded = 0, found = 0;
+	bool seen[ARRAY_SIZE(ours)] = { false };
+	char line[512], want[128];
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "r");
+	CHECK(f, "/proc/kallsyms: errno %d", errno);
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; i < ARRAY_SIZE(ours); i++) {
+			snprintf(want, sizeof(want), " d %s\t[%s]\n",
+				 ours[i].symbol, ours[i].module);
+			if (strstr(line, want))
+				seen[i] = true;
+		}
+	}
+	fclose(f);
+	for (i = 0; i < ARRAY_SIZE(ours); i++) {
+		if (!vt_module_loaded(ours[i].module))
+			continue;
+		loaded++;
+		if (seen[i])
+			found++;
+		else
+			ktap_diag("%s: no \"d %s\" in /proc/kallsyms",
+				  ours[i].module, ours[i].symbol);
+	}
+	if (!loaded)
+		ktap_skip("no vsock transport module loaded");
+	CHECK(found == loaded, "%u of %u loaded transports found", found,
+	      loaded);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(zerocopy_beyond_optmem),
 	KTAP_CASE(linger_unread_peer),
 	KTAP_CASE(linger_zero),
 	KTAP_CASE(tx_bounded_by_own_buffer),
+	KTAP_CASE(kallsyms_transport_names),
 };
 
 int main(void)

@@ -563,7 +563,7 @@ static int vt_sock_queue(struct sock *sk, const struct vt_packet *pkt)
 	}
 	rcu_read_lock();
 	vt = READ_ONCE(vsock_sk(sk)->trans);
-	if (READ_ONCE(vsock_sk(sk)->transport) == &vt_transport && vt) {
+	if (READ_ONCE(vsock_sk(sk)->transport) == &vmci_transport && vt) {
 		spin_lock_bh(&vt->rx_lock);
 		if (vt->dead) {
 			err = -ESRCH;
@@ -602,7 +602,7 @@ static int vt_sock_recv(struct sock *sk, const struct vt_packet *pkt)
 		local_bh_disable();
 		bh_lock_sock(sk);
 		if (!sock_owned_by_user(sk) &&
-		    vsock_sk(sk)->transport == &vt_transport &&
+		    vsock_sk(sk)->transport == &vmci_transport &&
 		    sk->sk_state == TCP_ESTABLISHED &&
 		    list_empty_careful(&vt_sk(sk)->inbox)) {
 			vt_connected_packet(sk, pkt);
@@ -779,7 +779,7 @@ static int vt_listen_request(struct sock *listener,
 	child = vsock_create_connected(listener, &local, &remote);
 	if (IS_ERR(child))
 		return PTR_ERR(child);
-	if (vsock_sk(child)->transport != &vt_transport) {
+	if (vsock_sk(child)->transport != &vmci_transport) {
 		sock_put(child);
 		return -ECONNREFUSED;
 	}

@@ -92,7 +92,12 @@ static u64 vt_rcvhiwat(struct vsock_sock *vsk)
 	return ((struct vt_sock *)vsk->trans)->qsize;
 }
 
-const struct vsock_transport vt_transport = {
+/*
+ * Named as in-kernel, and not const: the kernel's vsock tooling finds the
+ * loaded transports by the data symbol "vmci_transport" in /proc/kallsyms
+ * (type 'd'; a const table would be 'r').
+ */
+struct vsock_transport vmci_transport = {
 	.module = THIS_MODULE,
 	.name = "vmci",
 	.init = vt_init,
@@ -131,9 +136,9 @@ static void vt_update_roles(void)
 	drop = vt_roles & ~want;
 	add = want & ~vt_roles;
 	if (drop)
-		vsock_core_unregister_roles(&vt_transport, drop);
+		vsock_core_unregister_roles(&vmci_transport, drop);
 	vt_roles &= ~drop;
-	if (add && !vsock_core_register(&vt_transport, add))
+	if (add && !vsock_core_register(&vmci_transport, add))
 		vt_roles |= add;
 	else if (add)
 		pr_err("another transport holds role 0x%x\n", add);
@@ -162,14 +167,14 @@ static int __init vt_module_init(void)
 	if (err)
 		return err;
 	mutex_lock(&vt_roles_lock);
-	err = vsock_core_register(&vt_transport, VSOCK_TRANSPORT_F_DGRAM);
+	err = vsock_core_register(&vmci_transport, VSOCK_TRANSPORT_F_DGRAM);
 	if (!err)
 		vt_roles = VSOCK_TRANSPORT_F_DGRAM;
 	mutex_unlock(&vt_roles_lock);
 	if (!err)
 		err = vmci_register_vsock_callback(vt_personality);
 	if (err) {
-		vsock_core_unregister(&vt_transport);
+		vsock_core_unregister(&vmci_transport);
 		vt_control_exit();
 	}
 	return err;
@@ -178,7 +183,7 @@ static int __init vt_module_init(void)
 static void __exit vt_module_exit(void)
 {
 	vmci_register_vsock_callback(NULL);
-	vsock_core_unregister(&vt_transport);
+	vsock_core_unregister(&vmci_transport);
 	vt_control_exit();
 }
 

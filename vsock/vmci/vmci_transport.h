@@ -189,7 +189,7 @@ static inline struct vt_sock *vt_sk(const struct sock *sk)
 	return vsock_sk(sk)->trans;
 }
 
-extern const struct vsock_transport vt_transport;
+extern struct vsock_transport vmci_transport;
 
 /* packet.c */
 int vt_packet_check(const struct vmci_datagram *dg);
