@@ -12,6 +12,12 @@
  * spinlock held), so running the receiver's callback inside the send
  * would recurse into those locks.
  *
+ * vmci_datagram_send_unlocked() is the exception: its caller holds no
+ * lock, so a host endpoint's datagram to a host endpoint runs the
+ * receiver's callback inside the send, unless the receiver still has
+ * deferred datagrams (which must go first) or the send comes from inside
+ * a callback (vmci_dg_depth: a callback may hold locks).
+ *
  * Deferred datagrams are copied onto their endpoint's own queue, drained
  * in order by the endpoint's own work item: endpoints do not wait for
  * each other, so a receiver that blocks or falls behind stalls only
@@ -71,6 +77,22 @@ struct vmci_delayed_dg {
 struct workqueue_struct *vmci_wq;
 
 static void dg_delayed_work(struct work_struct *work);
+
+/*
+ * Callbacks running on this CPU inside a send or a device receive (bottom
+ * halves off, so the count stays on its CPU): an unlocked send from one
+ * of them is deferred.
+ */
+static DEFINE_PER_CPU(unsigned int, vmci_dg_depth);
+
+static void dg_call(struct vmci_dg_entry *entry, struct vmci_datagram *dg)
+{
+	local_bh_disable();
+	this_cpu_inc(vmci_dg_depth);
+	entry->recv_cb(entry->client_data, dg);
+	this_cpu_dec(vmci_dg_depth);
+	local_bh_enable();
+}
 
 static struct vmci_dg_entry *dg_entry_get(struct vmci_handle h)
 {
@@ -226,10 +248,19 @@ static int dg_deliver(struct vmci_dg_entry *entry, struct vmci_datagram *dg,
 	if (defer || entry->run_delayed || in_hardirq() || irqs_disabled())
 		return dg_queue_delayed(entry, dg);
 
-	local_bh_disable();
-	entry->recv_cb(entry->client_data, dg);
-	local_bh_enable();
+	dg_call(entry, dg);
 	return VMCI_SUCCESS;
+}
+
+/*
+ * An unlocked sender's datagram may run now: nothing of @entry's is
+ * deferred or running from its work (a stale read only defers), and no
+ * callback is running here.
+ */
+static bool dg_may_run_now(struct vmci_dg_entry *entry)
+{
+	return !in_interrupt() && !this_cpu_read(vmci_dg_depth) &&
+	       !READ_ONCE(entry->scheduled);
 }
 
 /* Privileges of the sender: its own endpoint's if it has one. */
@@ -266,7 +297,7 @@ static bool dg_source_allowed(u32 context_id, const struct vmci_handle *src)
 	return vmci_guest_active() && src->context == vmci_get_context_id();
 }
 
-static int dg_dispatch_as_host(struct vmci_datagram *dg)
+static int dg_dispatch_as_host(struct vmci_datagram *dg, bool unlocked)
 {
 	struct vmci_dg_entry *entry;
 	int ret;
@@ -285,23 +316,14 @@ static int dg_dispatch_as_host(struct vmci_datagram *dg)
 		ret = VMCI_ERROR_NO_ACCESS;
 	else
 		ret = dg_deliver(entry, dg,
-				 dg->src.context == VMCI_HOST_CONTEXT_ID);
+				 dg->src.context == VMCI_HOST_CONTEXT_ID &&
+				 !(unlocked && dg_may_run_now(entry)));
 	vmci_resource_put(&entry->res);
 	return ret;
 }
 
-/**
- * vmci_datagram_dispatch() - route a datagram and hand it on
- * @context_id: context the datagram comes from, or VMCI_INVALID_ID for
- *	a local kernel endpoint
- * @dg: the datagram, vmci_dg_size(@dg) readable bytes
- * @from_guest: it comes from a VM through /dev/vmci
- *
- * Return: vmci_dg_size(@dg) on success, else a VMCI error.
- * Context: process or softirq context.
- */
-int vmci_datagram_dispatch(u32 context_id, struct vmci_datagram *dg,
-			   bool from_guest)
+static int dg_dispatch(u32 context_id, struct vmci_datagram *dg,
+		       bool from_guest, bool unlocked)
 {
 	enum vmci_route route;
 	int ret;
@@ -317,10 +339,26 @@ int vmci_datagram_dispatch(u32 context_id, struct vmci_datagram *dg,
 	if (ret < VMCI_SUCCESS)
 		return ret;
 	if (route == VMCI_ROUTE_AS_HOST)
-		ret = dg_dispatch_as_host(dg);
+		ret = dg_dispatch_as_host(dg, unlocked);
 	else
 		ret = vmci_guest_send(dg);
 	return ret < VMCI_SUCCESS ? ret : (int)vmci_dg_size(dg);
+}
+
+/**
+ * vmci_datagram_dispatch() - route a datagram and hand it on
+ * @context_id: context the datagram comes from, or VMCI_INVALID_ID for
+ *	a local kernel endpoint
+ * @dg: the datagram, vmci_dg_size(@dg) readable bytes
+ * @from_guest: it comes from a VM through /dev/vmci
+ *
+ * Return: vmci_dg_size(@dg) on success, else a VMCI error.
+ * Context: process or softirq context.
+ */
+int vmci_datagram_dispatch(u32 context_id, struct vmci_datagram *dg,
+			   bool from_guest)
+{
+	return dg_dispatch(context_id, dg, from_guest, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(vmci_datagram_dispatch);
 
@@ -343,16 +381,28 @@ int vmci_datagram_deliver_guest(struct vmci_datagram *dg)
 	return ret;
 }
 
-int vmci_datagram_send(struct vmci_datagram *msg)
+static int dg_send(struct vmci_datagram *msg, bool unlocked)
 {
 	int ret;
 
 	if (!msg)
 		return -EINVAL;
-	ret = vmci_datagram_dispatch(VMCI_INVALID_ID, msg, false);
+	ret = dg_dispatch(VMCI_INVALID_ID, msg, false, unlocked);
 	return ret < VMCI_SUCCESS ? vmci_status_to_errno(ret) : ret;
 }
+
+int vmci_datagram_send(struct vmci_datagram *msg)
+{
+	return dg_send(msg, false);
+}
 EXPORT_SYMBOL_VV(vmci_datagram_send);
+
+int vmci_datagram_send_unlocked(struct vmci_datagram *msg)
+{
+	might_sleep();
+	return dg_send(msg, true);
+}
+EXPORT_SYMBOL_VV(vmci_datagram_send_unlocked);
 
 int vmci_datagram_init(void)
 {

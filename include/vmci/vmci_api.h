@@ -146,6 +146,22 @@ int vmci_datagram_destroy_handle(struct vmci_handle handle);
 int vmci_datagram_send(struct vmci_datagram *msg);
 
 /**
+ * vmci_datagram_send_unlocked() - vmci_datagram_send() that may deliver now
+ * @msg: as for vmci_datagram_send()
+ *
+ * For a caller that holds no spinlock and is not inside a VMCI receive
+ * callback: a local receiver's callback may run inside this call, in the
+ * caller's context with bottom halves disabled, which saves a copy and a
+ * work item per datagram. It is deferred as with vmci_datagram_send()
+ * when the receiver still has deferred datagrams (they keep their order),
+ * when called from a receive callback, or with interrupts off.
+ *
+ * Return: as vmci_datagram_send().
+ * Context: process context; no spinlock held.
+ */
+int vmci_datagram_send_unlocked(struct vmci_datagram *msg);
+
+/**
  * vmci_send_datagram() - send a datagram straight to the hypervisor
  * @dg: datagram for {VMCI_HYPERVISOR_CONTEXT_ID, rid}
  *

@@ -123,6 +123,72 @@ static void vmci_datagram_send_host_to_host_is_deferred(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->last_src.context, VMCI_HOST_CONTEXT_ID);
 }
 
+static int dg_send_unlocked(struct vmci_handle dst, u64 payload)
+{
+	struct dg_msg m = {
+		.hdr.dst = dst, .hdr.src = VMCI_ANON_SRC_HANDLE,
+		.hdr.payload_size = sizeof(u64), .payload = payload,
+	};
+
+	return vmci_datagram_send_unlocked(&m.hdr);
+}
+
+/* An unlocked sender's datagram runs the callback inside the send. */
+static void vmci_datagram_send_unlocked_runs_inside(struct kunit *test)
+{
+	struct dg_sink *s;
+
+	dg_suite_check(test);
+	s = dg_sink_new(test, VMCI_INVALID_ID, 0, 0);
+	KUNIT_EXPECT_EQ(test, dg_send_unlocked(s->handle, 0x77),
+			sizeof(struct dg_msg));
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), 1);
+	KUNIT_EXPECT_PTR_EQ(test, s->task, current);
+	KUNIT_EXPECT_TRUE(test, s->in_bh);
+	KUNIT_EXPECT_EQ(test, s->last_payload, 0x77);
+}
+
+/*
+ * Behind deferred datagrams an unlocked one waits its turn: with the
+ * first deferred callback blocked, it is not delivered inside the send,
+ * and it arrives last.
+ */
+static void vmci_datagram_send_unlocked_keeps_order(struct kunit *test)
+{
+	struct dg_sink *s;
+	int i;
+
+	dg_suite_check(test);
+	s = dg_sink_new(test, VMCI_INVALID_ID, 0, 0);
+	s->block = true;
+	for (i = 1; i <= 3; i++)
+		KUNIT_ASSERT_GT(test, dg_send(s->handle, VMCI_ANON_SRC_HANDLE, i), 0);
+	for (i = 0; i < 250 && !READ_ONCE(s->task); i++)
+		msleep(20);
+	KUNIT_ASSERT_NOT_NULL(test, READ_ONCE(s->task));
+	KUNIT_EXPECT_GT(test, dg_send_unlocked(s->handle, 4), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), 0);
+	complete_all(&s->release);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&s->got, 10 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->count), 4);
+	KUNIT_EXPECT_EQ(test, s->last_payload, 4);
+	KUNIT_EXPECT_TRUE(test, s->in_worker);
+}
+
+/* DELAYED_CB is a promise of process context: unlocked sends keep it. */
+static void vmci_datagram_send_unlocked_delayed_stays_deferred(struct kunit *test)
+{
+	struct dg_sink *s;
+
+	dg_suite_check(test);
+	s = dg_sink_new(test, VMCI_INVALID_ID, VMCI_FLAG_DG_DELAYED_CB, 0);
+	KUNIT_EXPECT_GT(test, dg_send_unlocked(s->handle, 9), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&s->got, 10 * HZ), 0);
+	KUNIT_EXPECT_TRUE(test, s->in_worker);
+	KUNIT_EXPECT_FALSE(test, s->in_bh);
+}
+
 static void vmci_datagram_send_delayed_runs_in_worker(struct kunit *test)
 {
 	struct dg_sink *s;
@@ -414,6 +480,9 @@ static struct kunit_case vmci_datagram_cases[] = {
 	KUNIT_CASE(vmci_get_context_id_is_host),
 	KUNIT_CASE(vmci_datagram_send_host_to_host_is_deferred),
 	KUNIT_CASE(vmci_datagram_send_delayed_runs_in_worker),
+	KUNIT_CASE(vmci_datagram_send_unlocked_runs_inside),
+	KUNIT_CASE(vmci_datagram_send_unlocked_keeps_order),
+	KUNIT_CASE(vmci_datagram_send_unlocked_delayed_stays_deferred),
 	KUNIT_CASE(vmci_datagram_create_handle_anycid_matches_host),
 	KUNIT_CASE(vmci_datagram_create_handle_reserved_rid_on_request),
 	KUNIT_CASE(vmci_datagram_create_handle_rejects_bad_args),
