@@ -39,7 +39,8 @@
 
 /*
  * After moving @n bytes (written: @wrote, else read), tell the peer when
- * it may be waiting for that: WROTE/READ.
+ * it may be waiting for that: WROTE/READ. Only the socket's own enqueue
+ * and dequeue call this, with the socket owned and no spinlock held.
  */
 static void vt_moved(struct vsock_sock *vsk, bool wrote, ssize_t n)
 {
@@ -51,7 +52,7 @@ static void vt_moved(struct vsock_sock *vsk, bool wrote, ssize_t n)
 
 	if (vt->old_proto) {
 		if (test_and_clear_bit(bit, &vt->flags))
-			vt_sock_send(vsk, type, 0);
+			vt_sock_send_unlocked(vsk, type);
 		return;
 	}
 	/* Our index before the peer's: pairs with the same in the peer. */
@@ -63,7 +64,7 @@ static void vt_moved(struct vsock_sock *vsk, bool wrote, ssize_t n)
 	if (level <= n ||
 	    (test_bit(bit, &vt->flags) && level >= want &&
 	     test_and_clear_bit(bit, &vt->flags)))
-		vt_sock_send(vsk, type, 0);
+		vt_sock_send_unlocked(vsk, type);
 }
 
 #define VT_SEQ_HDR	sizeof(struct vt_seq_hdr)

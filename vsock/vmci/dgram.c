@@ -111,7 +111,8 @@ int vt_dgram_enqueue(struct vsock_sock *vsk, struct sockaddr_vm *dst,
 	dg->src = vmci_make_handle(vsk->local_addr.svm_cid,
 				   vsk->local_addr.svm_port);
 	dg->payload_size = len;
-	err = vmci_datagram_send(dg);
+	/* Process context, no spinlock: a local receiver takes it now. */
+	err = vmci_datagram_send_unlocked(dg);
 	kfree(dg);
 	return err < 0 ? err : len;
 }

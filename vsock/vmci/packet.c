@@ -60,7 +60,7 @@ int vt_packet_check(const struct vmci_datagram *dg)
 EXPORT_SYMBOL_IF_KUNIT(vt_packet_check);
 
 static int vt_send_packet(struct vt_packet *pkt, const struct sockaddr_vm *src,
-			  const struct sockaddr_vm *dst, u8 type)
+			  const struct sockaddr_vm *dst, u8 type, bool unlocked)
 {
 	int ret;
 
@@ -71,7 +71,8 @@ static int vt_send_packet(struct vt_packet *pkt, const struct sockaddr_vm *src,
 	pkt->type = type;
 	pkt->src_port = src->svm_port;
 	pkt->dst_port = dst->svm_port;
-	ret = vmci_datagram_send(&pkt->dg);
+	ret = unlocked ? vmci_datagram_send_unlocked(&pkt->dg) :
+			 vmci_datagram_send(&pkt->dg);
 	if (ret < 0)
 		pr_debug("type %u to %u:%u: %d\n", type, dst->svm_cid,
 			 dst->svm_port, ret);
@@ -94,7 +95,7 @@ int vt_send(u8 type, const struct sockaddr_vm *src,
 {
 	struct vt_packet pkt = { .proto = proto, .u.size = u };
 
-	return vt_send_packet(&pkt, src, dst, type);
+	return vt_send_packet(&pkt, src, dst, type, false);
 }
 
 /**
@@ -112,7 +113,7 @@ int vt_send_handle(u8 type, const struct sockaddr_vm *src,
 {
 	struct vt_packet pkt = { .u.handle = h };
 
-	return vt_send_packet(&pkt, src, dst, type);
+	return vt_send_packet(&pkt, src, dst, type, false);
 }
 
 /**
@@ -153,6 +154,26 @@ int vt_sock_send(struct vsock_sock *vsk, u8 type, u64 u)
 }
 
 /**
+ * vt_sock_send_unlocked() - vt_sock_send() from the socket's own data path
+ * @vsk: the socket; socket lock held (owned), no spinlock held
+ * @type: &enum vt_type
+ *
+ * A local peer handles the packet inside the call
+ * (vmci_datagram_send_unlocked()): a host-local WROTE or READ wakes the
+ * peer without a work item in between.
+ *
+ * Context: process, not inside a VMCI callback.
+ * Return: as vt_send().
+ */
+int vt_sock_send_unlocked(struct vsock_sock *vsk, u8 type)
+{
+	struct vt_packet pkt = {};
+
+	return vt_send_packet(&pkt, &vsk->local_addr, &vsk->remote_addr, type,
+			      true);
+}
+
+/**
  * vt_sock_send_wait() - send WAITING_READ or WAITING_WRITE
  * @vsk: as for vt_sock_send()
  * @type: VT_WAITING_READ or VT_WAITING_WRITE
@@ -167,5 +188,6 @@ int vt_sock_send_wait(struct vsock_sock *vsk, u8 type, u64 offset)
 {
 	struct vt_packet pkt = { .u.wait.offset = offset };
 
-	return vt_send_packet(&pkt, &vsk->local_addr, &vsk->remote_addr, type);
+	return vt_send_packet(&pkt, &vsk->local_addr, &vsk->remote_addr, type,
+			      false);
 }

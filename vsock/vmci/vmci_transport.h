@@ -199,6 +199,7 @@ int vt_send_handle(u8 type, const struct sockaddr_vm *src,
 		   const struct sockaddr_vm *dst, struct vmci_handle h);
 int vt_reply(const struct vt_packet *pkt, u8 type);
 int vt_sock_send(struct vsock_sock *vsk, u8 type, u64 u);
+int vt_sock_send_unlocked(struct vsock_sock *vsk, u8 type);
 int vt_sock_send_wait(struct vsock_sock *vsk, u8 type, u64 offset);
 u32 vt_peer_rid(u32 cid);
 
