@@ -434,6 +434,38 @@ static void close_vs_accept(void)
 	race_done(iter);
 }
 
+/*
+ * The peer accepts and closes at once: connect() succeeds, then reads the
+ * close. Host-local VMCI once delivered the pair's detach event ahead of
+ * the ATTACH packet it follows, and the connect failed with ECONNRESET.
+ */
+static void accept_close_vs_connect(void)
+{
+	unsigned int iter = 0;
+	struct call call;
+	ssize_t n;
+	int c;
+	char b;
+
+	call.fd = vt_listener(SOCK_STREAM, &call.port, 16);
+	for (race_begin(1); race_more(iter); iter++) {
+		start(&call, accept_fn);
+		c = vt_socket(SOCK_STREAM);
+		vt_set_timeo(c, SO_RCVTIMEO, 5000);
+		CHECK(!vt_connect(c, race_cid, call.port),
+		      "iteration %u: connect: %s", iter, strerror(errno));
+		n = read(c, &b, 1);
+		CHECK(n == 0 || (n < 0 && errno == ECONNRESET),
+		      "iteration %u: read %zd: %s", iter, n, strerror(errno));
+		close(c);
+		finish(&call);
+		CHECK(call.ret >= 0, "iteration %u: accept: %s", iter,
+		      strerror(call.err));
+	}
+	close(call.fd);
+	race_done(iter);
+}
+
 static void *connect_fn(void *arg)
 {
 	struct call *c = arg;
@@ -729,6 +761,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(close_vs_poll),
 	KTAP_CASE(close_vs_accept),
 	KTAP_CASE(close_vs_connect),
+	KTAP_CASE(accept_close_vs_connect),
 	KTAP_CASE(listener_close_vs_incoming),
 	KTAP_CASE(shutdown_vs_recv),
 	KTAP_CASE(send_close_vs_recv),

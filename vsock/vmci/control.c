@@ -272,6 +272,7 @@ int vt_connect(struct vsock_sock *vsk)
 	/* A connect() after a failed one starts afresh. */
 	vt_qp_forget(vt);
 	vt->ignore_rst = false;
+	vt->peer_detached = false;
 	return vt_send_request(vsk, false);
 }
 
@@ -367,6 +368,8 @@ static void vt_client_packet(struct sock *sk, const struct vt_packet *pkt)
 			break;
 		vt->sent_request = false;
 		vsock_set_established(vsock_sk(sk));
+		if (vt->peer_detached)
+			vsock_peer_shutdown(vsock_sk(sk), SHUTDOWN_MASK);
 		return;
 	}
 	vt_reply(pkt, VT_RST);
@@ -424,8 +427,14 @@ static void vt_handle_detach(struct sock *sk)
 
 	if (!vt->qp)
 		return;
+	/*
+	 * Only a peer that attached can detach: in SYN_SENT its ATTACH is on
+	 * its way (an event can overtake a packet: host-local, they are
+	 * deferred separately), or an RST if it gave up. The connection is
+	 * then established and shut down at once, as if they came in order.
+	 */
 	if (sk->sk_state == TCP_SYN_SENT)
-		vt_client_fail(sk, ECONNRESET);
+		vt->peer_detached = true;
 	else if (sk->sk_state == TCP_ESTABLISHED)
 		vsock_peer_shutdown(vsock_sk(sk), SHUTDOWN_MASK);
 }

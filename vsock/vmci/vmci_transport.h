@@ -124,6 +124,8 @@ enum {
  * @ignore_rst: client: the peer refused REQUEST2 with INVALID; very old
  *	peers also send an RST, which must not end the retry
  * @seqpacket: the connection carries records (VT_PROTO_SEQPACKET)
+ * @peer_detached: client: the peer detached the pair before its ATTACH
+ *	arrived; the connection ends as soon as it is established
  * @want_space: SEQPACKET: free bytes the writer last waited for
  * @peer_want_space: SEQPACKET: free bytes the peer's writer waits for
  *	(its WAITING_WRITE); READ_ONCE/WRITE_ONCE
@@ -161,6 +163,7 @@ struct vt_sock {
 	bool old_request;
 	bool ignore_rst;
 	bool seqpacket;
+	bool peer_detached;
 	u64 want_space;
 	u64 peer_want_space;
 	unsigned long flags;
