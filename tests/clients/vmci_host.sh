@@ -3,11 +3,13 @@
 #
 # socat in the guest talking to programs on the host through the VMCI
 # device model (tests/qemu/host_peer.py serves them): an echo, 1 MiB
-# there and back compared by SHA-256, a port nobody serves.  KTAP.
+# there and back compared by SHA-256, a port nobody serves; then socat on
+# both ends: the host's socat as a server, and the host's socat
+# connecting to a guest socat's listener.  KTAP.
 
 . "$(dirname "$0")/ktap.sh"
 
-plan 3
+plan 5
 
 out=$(echo "hello host" | t socat -t 10 - VSOCK-CONNECT:2:5000)
 rc=$?
@@ -37,6 +39,34 @@ if [ $rc -ne 0 ] && ! hung $rc &&
 else
 	echo "# rc=$rc: $msg"
 	not_ok socat_host_port_refused
+fi
+
+# The host's own socat serves port 5007 (through tr a-z A-Z).
+out=$(echo "hello host socat" | t socat -t 10 - VSOCK-CONNECT:2:5007)
+rc=$?
+if [ $rc -eq 0 ] && [ "$out" = "HELLO HOST SOCAT" ]; then
+	ok socat_to_host_socat
+else
+	echo "# rc=$rc reply '$out'"
+	not_ok socat_to_host_socat
+fi
+
+# The host's socat connects to a socat listening in the guest (which
+# answers through tr a-z A-Z): host_peer.py runs it when asked on 5006.
+t socat -d -d VSOCK-LISTEN:7000 SYSTEM:"tr a-z A-Z" 2>"$dir/listen.log" &
+lpid=$!
+wait_log "$dir/listen.log" "listening on"
+out=$(echo "SOCAT 7000" | t socat -t 40 - VSOCK-CONNECT:2:5006)
+rc=$?
+kill $lpid 2>/dev/null
+wait $lpid 2>/dev/null
+if [ $rc -eq 0 ] && echo "$out" | grep -qx "HELLO FROM HOST SOCAT" &&
+   echo "$out" | grep -qx "rc=0"; then
+	ok host_socat_to_guest_socat
+else
+	echo "# rc=$rc reply:"
+	echo "$out" | sed 's/^/# /'
+	not_ok host_socat_to_guest_socat
 fi
 
 finish

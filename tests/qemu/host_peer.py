@@ -11,13 +11,20 @@ beside QEMU; the guest side is tests/clients/py_vmci.py.
   PATH.dgram        every 0.2 s: "6001\\nhi-from-host" from PATH_5003.dgram
   PATH_5004         "CID <n>\\n": sets the device's CID at run time through
                     the QEMU monitor (qom-set), as a migration would
+  PATH_5006         "SOCAT <port>\\n": the host's socat connects into the
+                    guest's port through PATH and sends "hello from host
+                    socat\\n"; what socat printed comes back, then "rc=<n>"
+  PATH_5007         the host's socat: each connection is piped through
+                    tr a-z A-Z
 
 Usage: host_peer.py PATH LOG [MONITOR]
 """
 
 import hashlib
 import os
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -150,7 +157,43 @@ def set_cid(c):
         say("cid set to", cid)
 
 
+def host_socat(c):
+    with c:
+        line = b""
+        while not line.endswith(b"\n"):
+            b = c.recv(1)
+            if not b:
+                return
+            line += b
+        port = int(line.split()[1])
+        try:
+            r = subprocess.run(["socat", "-t", "10", "-", f"UNIX-CONNECT:{path}"],
+                               input=f"CONNECT {port}\nhello from host socat\n".encode(),
+                               capture_output=True, timeout=30)
+            out, rc = r.stdout + r.stderr, r.returncode
+        except (OSError, subprocess.TimeoutExpired) as e:
+            out, rc = str(e).encode(), -1
+        say("host socat into guest port", port, "rc", rc, out)
+        c.sendall(out + f"rc={rc}\n".encode())
+
+
+def socat_listener():
+    p = f"{path}_5007"
+    if os.path.exists(p):
+        os.unlink(p)
+    child = subprocess.Popen(["socat", f"UNIX-LISTEN:{p},fork", "SYSTEM:tr a-z A-Z"],
+                             stdout=log, stderr=log)
+
+    def stop(signum, frame):
+        child.kill()
+        sys.exit(0)
+    # run.sh ends this program with SIGTERM: the listener goes with it.
+    signal.signal(signal.SIGTERM, stop)
+
+
 serve(5000, echo)
+serve(5006, host_socat)
+socat_listener()
 if monitor:
     serve(5004, set_cid)
 serve(5002, bye)
