@@ -134,14 +134,22 @@ def dgram_ingress():
         time.sleep(0.2)
 
 
+def read_line(c):
+    """One request line from @c, or None if it closed first."""
+    line = b""
+    while not line.endswith(b"\n"):
+        b = c.recv(1)
+        if not b:
+            return None
+        line += b
+    return line
+
+
 def set_cid(c):
     with c:
-        line = b""
-        while not line.endswith(b"\n"):
-            b = c.recv(1)
-            if not b:
-                return
-            line += b
+        line = read_line(c)
+        if line is None:
+            return
         cid = int(line.split()[1])
         m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         m.connect(monitor)
@@ -159,12 +167,9 @@ def set_cid(c):
 
 def host_socat(c):
     with c:
-        line = b""
-        while not line.endswith(b"\n"):
-            b = c.recv(1)
-            if not b:
-                return
-            line += b
+        line = read_line(c)
+        if line is None:
+            return
         port = int(line.split()[1])
         try:
             r = subprocess.run(["socat", "-t", "10", "-", f"UNIX-CONNECT:{path}"],
