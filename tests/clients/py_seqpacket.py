@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """AF_VSOCK SOCK_SEQPACKET over loopback (CID 1) with python3's socket
 module: message boundaries kept in both directions, truncation and
-MSG_TRUNC, MSG_EOR, EMSGSIZE, EOF, a message echo service, type checks."""
+MSG_TRUNC, MSG_EOR, EMSGSIZE, a message of the buffer's size, EOF, a
+message echo service, type checks.
+
+Environment: VV_PEER_CID, the CID both ends use (default 1; 2 for our
+VMCI transport on the host personality).
+"""
 
 import errno
 import os
@@ -14,6 +19,7 @@ from ktap import (CID_ANY, CID_LOCAL, check, equal, listener, raises, run,
 
 set_port_base(22000)
 SEQ = socket.SOCK_SEQPACKET
+PEER = int(os.environ.get("VV_PEER_CID", CID_LOCAL))
 
 
 def pair():
@@ -21,7 +27,7 @@ def pair():
     ls, p = listener(SEQ)
     with ls:
         s = vsock(SEQ)
-        s.connect((CID_LOCAL, p))
+        s.connect((PEER, p))
         c, _ = ls.accept()
     return s, c
 
@@ -99,17 +105,39 @@ def test_emsgsize_over_peer_buffer():
         equal(c.recv(64), b"still usable", "message after EMSGSIZE")
 
 
+def test_message_of_buffer_size():
+    """A message of SO_VM_SOCKETS_BUFFER_SIZE bytes fits, one byte more is
+    EMSGSIZE."""
+    lvl, opt, size = socket.AF_VSOCK, socket.SO_VM_SOCKETS_BUFFER_SIZE, 65536
+    ls, p = listener(SEQ)
+    with ls:
+        ls.setsockopt(lvl, opt, size)
+        with vsock(SEQ) as s:
+            s.setsockopt(lvl, opt, size)
+            s.connect((PEER, p))
+            c, _ = ls.accept()
+            with c:
+                s.settimeout(10)
+                m = os.urandom(size)
+                equal(s.send(m), size, "send() of a full-size message")
+                c.settimeout(10)
+                got = c.recv(size + 1)
+                check(got == m, f"{len(got)} bytes received, not the "
+                      f"{size} sent")
+                raises(errno.EMSGSIZE, s.send, bytes(size + 1))
+
+
 def test_names():
     ls, p = listener(SEQ)
     with ls:
         equal(ls.getsockname(), (CID_ANY, p), "listener getsockname")
         with vsock(SEQ) as s:
-            s.connect((CID_LOCAL, p))
+            s.connect((PEER, p))
             c, addr = ls.accept()
             with c:
-                equal(s.getpeername(), (CID_LOCAL, p), "client getpeername")
-                equal(addr, (CID_LOCAL, s.getsockname()[1]), "accept address")
-                equal(c.getsockname(), (CID_LOCAL, p), "child getsockname")
+                equal(s.getpeername(), (PEER, p), "client getpeername")
+                equal(addr, (PEER, s.getsockname()[1]), "accept address")
+                equal(c.getsockname(), (PEER, p), "child getsockname")
                 equal(c.type, SEQ, "child type")
 
 
@@ -129,7 +157,7 @@ def test_echo_service_500_messages():
         srv = spawn(echo_messages, ls)
         rnd = random.Random(7)
         with vsock(SEQ) as s:
-            s.connect((CID_LOCAL, p))
+            s.connect((PEER, p))
             for i in range(500):
                 m = rnd.randbytes(rnd.randint(1, 8192))
                 s.send(m)
@@ -163,13 +191,14 @@ def test_type_mismatch_refused():
     """A SEQPACKET connect to a STREAM listener (and back) is refused."""
     ls, p = listener(socket.SOCK_STREAM)
     with ls, vsock(SEQ) as s:
-        raises(errno.ECONNRESET, s.connect, (CID_LOCAL, p))
+        raises(errno.ECONNRESET, s.connect, (PEER, p))
     ls, p = listener(SEQ)
     with ls, vsock(socket.SOCK_STREAM) as s:
-        raises(errno.ECONNRESET, s.connect, (CID_LOCAL, p))
+        raises(errno.ECONNRESET, s.connect, (PEER, p))
 
 
 run([test_boundaries_kept, test_truncation, test_msg_trunc_flag_real_length,
-     test_msg_peek, test_msg_eor, test_emsgsize_over_peer_buffer, test_names,
+     test_msg_peek, test_msg_eor, test_emsgsize_over_peer_buffer,
+     test_message_of_buffer_size, test_names,
      test_echo_service_500_messages, test_eof_and_epipe, test_half_close,
      test_type_mismatch_refused])

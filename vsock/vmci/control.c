@@ -236,10 +236,14 @@ static u16 vt_proto_bits(int type)
 	       (type == SOCK_SEQPACKET ? VT_PROTO_SEQPACKET : 0);
 }
 
-/* A record needs room for its header too: the pair is that much larger. */
+/*
+ * A record of @size bytes needs room for its header too, and a VMCI queue
+ * holds one byte less than its size (a full ring would look empty): the
+ * pair of a SEQPACKET connection is that much larger.
+ */
 static u64 vt_pair_size(const struct vt_sock *vt, u64 size)
 {
-	return size + (vt->seqpacket ? sizeof(struct vt_seq_hdr) : 0);
+	return size + (vt->seqpacket ? sizeof(struct vt_seq_hdr) + 1 : 0);
 }
 
 static int vt_send_request(struct vsock_sock *vsk, bool old)
