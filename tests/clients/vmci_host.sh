@@ -31,13 +31,20 @@ else
 	not_ok socat_host_echo_1MiB_sha256
 fi
 
+# A host that predates REQUEST2 (the model's STATS says request2=0)
+# refuses the REQUEST after its INVALID with an RST the guest ignores
+# (very old hosts sent a stray one): the connect times out.
+refused="Connection reset by peer"
+stats=$(echo STATS | t socat -t 10 - VSOCK-CONNECT:2:5008)
+case "$stats" in
+*request2=0*) refused="Connection timed out" ;;
+esac
 msg=$(t socat - VSOCK-CONNECT:2:5999 </dev/null 2>&1)
 rc=$?
-if [ $rc -ne 0 ] && ! hung $rc &&
-   echo "$msg" | grep -q "Connection reset by peer"; then
+if [ $rc -ne 0 ] && ! hung $rc && echo "$msg" | grep -q "$refused"; then
 	ok socat_host_port_refused
 else
-	echo "# rc=$rc: $msg"
+	echo "# rc=$rc, expected '$refused': $msg"
 	not_ok socat_host_port_refused
 fi
 

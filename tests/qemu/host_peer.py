@@ -16,6 +16,9 @@ beside QEMU; the guest side is tests/clients/py_vmci.py.
                     socat\\n"; what socat printed comes back, then "rc=<n>"
   PATH_5007         the host's socat: each connection is piped through
                     tr a-z A-Z
+  PATH_5008         the bridge's controls for a guest test: one reply line
+                    per command line
+                      STATS          the model's "STATS ..." line
 
 Usage: host_peer.py PATH LOG [MONITOR]
 """
@@ -196,9 +199,31 @@ def socat_listener():
     signal.signal(signal.SIGTERM, stop)
 
 
+def bridge(line):
+    """A connection to the bridge that sent line: (socket, reply line)."""
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(path)
+    c.sendall(line)
+    return c, read_line(c) or b""
+
+
+def controls(c):
+    with c, c.makefile("rb") as f:
+        for line in f:
+            cmd = line.split()
+            reply = b"?"
+            if cmd == [b"STATS"]:
+                s, reply = bridge(b"STATS\n")
+                s.close()
+                reply = reply.strip()
+            say("controls:", line.strip(), "->", reply)
+            c.sendall(reply + b"\n")
+
+
 serve(5000, echo)
 serve(5006, host_socat)
 socat_listener()
+serve(5008, controls)
 if monitor:
     serve(5004, set_cid)
 serve(5002, bye)

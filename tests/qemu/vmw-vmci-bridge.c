@@ -7,7 +7,10 @@
  *   - a host program connects to PATH, writes "CONNECT P\n" and, once the
  *     guest's listener on port P took the connection, reads "OK <port>\n"
  *     (<port> is the host port the guest sees); then the socket carries
- *     the stream.  The socket is closed if the guest refuses.
+ *     the stream.  The socket is closed if the guest refuses;
+ *   - "STATS\n" reads one line, "STATS request2=<0|1> invalid=<REQUEST2s
+ *     answered with INVALID> request=<REQUESTs from the guest>\n", and
+ *     the socket is closed.
  * Datagrams:
  *   - a guest datagram from port G to CID 2 port P is sent to the unix
  *     datagram socket PATH_P.dgram from PATH.guest_G.dgram, which the
@@ -293,7 +296,19 @@ static void bridge_client_free(VMCIBridgeClient *c, bool close_fd)
     g_free(c);
 }
 
-/* Read "CONNECT P\n" a byte at a time: what follows belongs to the guest. */
+static void bridge_client_stats(VMCIBridgeClient *c)
+{
+    g_autofree char *line = vmci_vsock_stats(c->b->s);
+    size_t len = strlen(line);
+
+    if (send(c->fd, line, len, MSG_NOSIGNAL) != (ssize_t)len) {
+        qemu_log_mask(LOG_GUEST_ERROR, "vmw-vmci: STATS reply on %s "
+                      "not sent\n", c->b->path);
+    }
+    bridge_client_free(c, true);
+}
+
+/* Read the line a byte at a time: what follows belongs to the guest. */
 static void bridge_client_read(void *opaque)
 {
     VMCIBridgeClient *c = opaque;
@@ -321,6 +336,10 @@ static void bridge_client_read(void *opaque)
     if (c->len && c->line[c->len - 1] == '\r') {
         c->line[c->len - 1] = 0;
     }
+    if (!strcmp(c->line, "STATS")) {
+        bridge_client_stats(c);
+        return;
+    }
     if (strncmp(c->line, "CONNECT ", 8) ||
         qemu_strtoul(c->line + 8, NULL, 10, &port) ||
         port >= VMCI_INVALID_ID) {
@@ -333,7 +352,7 @@ static void bridge_client_read(void *opaque)
     return;
 bad:
     qemu_log_mask(LOG_GUEST_ERROR, "vmw-vmci: host client on %s sent no "
-                  "'CONNECT <port>' line\n", c->b->path);
+                  "'CONNECT <port>' or 'STATS' line\n", c->b->path);
     bridge_client_free(c, true);
 }
 

@@ -86,6 +86,12 @@ static void conn_send(VMCIConn *c, uint8_t type, uint64_t u)
                VSOCK_PROTO_PKT_ON_NOTIFY : 0);
 }
 
+/* What the host connects with: a host that predates REQUEST2 has REQUEST. */
+static uint8_t host_request_type(VMCIState *s)
+{
+    return s->request2 ? VSOCK_PKT_REQUEST2 : VSOCK_PKT_REQUEST;
+}
+
 static uint64_t vsock_handle(uint32_t ctx, uint32_t rid)
 {
     return (uint64_t)rid << 32 | ctx;
@@ -574,6 +580,22 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
         vmci_trace(s, "request to silent port %u ignored", hport);
         return;
     }
+    if (type == VSOCK_PKT_REQUEST2 && !s->request2) {
+        /*
+         * A host that predates REQUEST2 answers a type it does not know
+         * with INVALID; the guest is to ask again with REQUEST.  (The very
+         * old ones, Workstation 6.5 and ESX 4.0, went on to send RST too,
+         * which guests ignore once; not sent here: the in-kernel guest
+         * handles each packet in a work item of its own, unordered, so it
+         * may see the RST first.)
+         */
+        v->invalid_sent++;
+        vsock_send(v, VSOCK_PKT_INVALID, hport, gport, 0, 0, 0);
+        return;
+    }
+    if (type == VSOCK_PKT_REQUEST) {
+        v->old_requests++;
+    }
     if (type == VSOCK_PKT_REQUEST2 && !(proto & VSOCK_PROTO_PKT_ON_NOTIFY)) {
         vsock_send(v, VSOCK_PKT_RST, hport, gport, 0, 0, 0);
         return;
@@ -599,7 +621,7 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
         c->pair = in;
         in->pair = c;
         in->waiter = c;
-        conn_send(in, VSOCK_PKT_REQUEST2, size);
+        conn_send(in, host_request_type(s), size);
         return;
     }
     fd = vmci_bridge_connect(v->bridge, hport);
@@ -798,7 +820,17 @@ void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port)
     c->fd = fd;
     c->reply_ok = true;
     c->size = VSOCK_DEFAULT_SIZE;
-    conn_send(c, VSOCK_PKT_REQUEST2, c->size);
+    conn_send(c, host_request_type(s), c->size);
+}
+
+/* The bridge's STATS line: what the host side did, for a test to check. */
+char *vmci_vsock_stats(VMCIState *s)
+{
+    VMCIVsock *v = s->vsock;
+
+    return g_strdup_printf("STATS request2=%d invalid=%" PRIu64 " request=%"
+                           PRIu64 "\n", s->request2, v->invalid_sent,
+                           v->old_requests);
 }
 
 void vmci_vsock_init(VMCIState *s, Error **errp)

@@ -53,9 +53,12 @@ struct VMCIVsock {
     uint32_t next_port;
     unsigned nconns;
     VMCIBridge *bridge;
+    uint64_t invalid_sent;      /* REQUEST2s answered with INVALID */
+    uint64_t old_requests;      /* REQUESTs from the guest */
 };
 
 void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port);
+char *vmci_vsock_stats(VMCIState *s);
 
 int vmci_bridge_connect(VMCIBridge *b, uint32_t port);
 int vmci_bridge_dgram_out(VMCIBridge *b, uint32_t guest_port,

@@ -467,6 +467,7 @@ static Property vmci_properties[] = {
     DEFINE_PROP_BOOL("hairpin", VMCIState, hairpin, false),
     DEFINE_PROP_BOOL("trace", VMCIState, trace, false),
     DEFINE_PROP_BOOL("old-protocol", VMCIState, old_protocol, false),
+    DEFINE_PROP_BOOL("request2", VMCIState, request2, true),
     DEFINE_PROP_UINT32("silent-port", VMCIState, silent_port, 0),
     DEFINE_PROP_STRING("uds", VMCIState, uds),
     DEFINE_PROP_UINT32("queue-limit", VMCIState, queue_limit,
