@@ -27,8 +27,10 @@ CID = int(os.environ.get("VV_VMCI_CID", "3"))
 IRQ = os.environ.get("VV_VMCI_IRQ", "msix")
 IOCTL_VM_SOCKETS_GET_LOCAL_CID = 0x7B9
 SILENT = 5005   # the model's silent-port: requests there get no answer
-CONTROLS = 5008  # host_peer.py: the bridge's controls (STATS, ...)
+CONTROLS = 5008  # host_peer.py: the bridge's controls (STATS, NOOFFER, ...)
 ETIMEDOUT = 110
+EAGAIN = 11
+KERNEL = os.environ.get("VV_IMPL") == "kernel"
 
 
 def vmci_device():
@@ -234,6 +236,45 @@ def test_stream_host_without_request2():
           "REQUESTs the guest sent")
 
 
+def test_stream_from_host_backlog_reaper():
+    """listen(1) takes two children (as TCP, backlog + 1).  Two host
+    connections that never offer a queue pair fill it, so a third is
+    refused; once the guest gave up on the two (its pending timeout),
+    the listener takes a connection again."""
+    ls = vsock()
+    ls.bind((socket.VMADDR_CID_ANY, 6002))
+    ls.listen(1)
+    with ls, Controls() as h:
+        held = []
+        for i in range(2):
+            w = h.ask("NOOFFER 6002")
+            equal(w[0], "PENDING", f"no-offer connection {i}")
+            held.append(w[2])
+        equal(h.ask("CONNECT 6002"), ["REFUSED"],
+              "a connection beyond the backlog")
+        time.sleep(3)
+        w = h.ask("CONNECT 6002")
+        equal(w[0], "OK", "a connection after the pending timeout")
+        ls.settimeout(30)
+        c, peer = ls.accept()
+        with c:
+            equal(peer, (HOST, int(w[1])), "the child accept() returns")
+            equal(recv_exact(c, 5), b"hello", "its data")
+        ls.setblocking(False)
+        raises(EAGAIN, ls.accept)
+        for i in held:
+            w = h.ask(f"CLOSED {i} 10")
+            equal(w[0], "CLOSED", f"no-offer connection {i} ends")
+            t = float(w[1])
+            if KERNEL:
+                # The in-kernel reaper tells the host nothing: the host's
+                # own handshake limit (5 s) ends it.
+                check(t >= 4.5, f"ended after {t} s, not by the host")
+            else:
+                # Ours resets the child after 2 s.
+                check(1.5 <= t < 4.5, f"reset after {t} s, not 2")
+
+
 def test_stream_from_host():
     s = vsock()
     s.bind((socket.VMADDR_CID_ANY, 6000))
@@ -334,5 +375,6 @@ if __name__ == "__main__":
          test_stream_connect_timeout, test_stream_connect_interrupted,
          test_stream_connect_nonblocking_timeout, test_seqpacket_refused,
          test_stream_host_without_request2, test_stream_from_host,
+         test_stream_from_host_backlog_reaper,
          test_dgram_echo, test_dgram_large, test_dgram_from_host,
          test_dgram_no_host_port, test_cid_change])

@@ -19,6 +19,14 @@ beside QEMU; the guest side is tests/clients/py_vmci.py.
   PATH_5008         the bridge's controls for a guest test: one reply line
                     per command line
                       STATS          the model's "STATS ..." line
+                      NOOFFER P      "CONNECT-NOOFFER P": "PENDING <port>
+                                     <id>" once the guest's listener took
+                                     it, or "REFUSED"
+                      CONNECT P      "OK <port>" (then sends b"hello") or
+                                     "REFUSED"
+                      CLOSED <id> T  waits up to T s for the model to close
+                                     no-offer connection <id>: "CLOSED
+                                     <s after PENDING>" or "OPEN"
 
 Usage: host_peer.py PATH LOG [MONITOR]
 """
@@ -207,7 +215,28 @@ def bridge(line):
     return c, read_line(c) or b""
 
 
+def watch_close(c, t0, done):
+    """Note when the model closes c (it sends nothing more)."""
+    try:
+        while c.recv(4096):
+            pass
+    except OSError:
+        pass
+    done.append(time.monotonic() - t0)
+    c.close()
+
+
+def drain(c):
+    with c:
+        try:
+            while c.recv(65536):
+                pass
+        except OSError:
+            pass
+
+
 def controls(c):
+    held = []
     with c, c.makefile("rb") as f:
         for line in f:
             cmd = line.split()
@@ -216,6 +245,34 @@ def controls(c):
                 s, reply = bridge(b"STATS\n")
                 s.close()
                 reply = reply.strip()
+            elif len(cmd) == 2 and cmd[0] == b"NOOFFER":
+                s, reply = bridge(b"CONNECT-NOOFFER " + cmd[1] + b"\n")
+                if reply.startswith(b"PENDING "):
+                    done = []
+                    threading.Thread(target=watch_close, daemon=True,
+                                     args=(s, time.monotonic(),
+                                           done)).start()
+                    held.append(done)
+                    reply = reply.strip() + b" %d" % (len(held) - 1)
+                else:
+                    s.close()
+                    reply = b"REFUSED"
+            elif len(cmd) == 2 and cmd[0] == b"CONNECT":
+                s, reply = bridge(b"CONNECT " + cmd[1] + b"\n")
+                if reply.startswith(b"OK "):
+                    s.sendall(b"hello")
+                    threading.Thread(target=drain, args=(s,),
+                                     daemon=True).start()
+                    reply = reply.strip()
+                else:
+                    s.close()
+                    reply = b"REFUSED"
+            elif len(cmd) == 3 and cmd[0] == b"CLOSED":
+                done = held[int(cmd[1])]
+                deadline = time.monotonic() + float(cmd[2])
+                while not done and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                reply = b"CLOSED %.2f" % done[0] if done else b"OPEN"
             say("controls:", line.strip(), "->", reply)
             c.sendall(reply + b"\n")
 

@@ -8,6 +8,11 @@
  *     guest's listener on port P took the connection, reads "OK <port>\n"
  *     (<port> is the host port the guest sees); then the socket carries
  *     the stream.  The socket is closed if the guest refuses;
+ *   - "CONNECT-NOOFFER P\n" starts the same connection but never offers
+ *     the guest a queue pair: the guest's listener keeps a pending child
+ *     until it gives up.  The socket reads "PENDING <port>\n" once the
+ *     guest negotiated, and is closed when the guest resets the
+ *     connection (or refused it), or after the host's handshake limit;
  *   - "STATS\n" reads one line, "STATS request2=<0|1> invalid=<REQUEST2s
  *     answered with INVALID> request=<REQUESTs from the guest>\n", and
  *     the socket is closed.
@@ -313,7 +318,8 @@ static void bridge_client_read(void *opaque)
 {
     VMCIBridgeClient *c = opaque;
     unsigned long port;
-    bool guard;
+    const char *arg;
+    bool guard, offer;
     ssize_t n;
 
     for (;;) {
@@ -340,19 +346,20 @@ static void bridge_client_read(void *opaque)
         bridge_client_stats(c);
         return;
     }
-    if (strncmp(c->line, "CONNECT ", 8) ||
-        qemu_strtoul(c->line + 8, NULL, 10, &port) ||
-        port >= VMCI_INVALID_ID) {
+    offer = strstart(c->line, "CONNECT ", &arg);
+    if ((!offer && !strstart(c->line, "CONNECT-NOOFFER ", &arg)) ||
+        qemu_strtoul(arg, NULL, 10, &port) || port >= VMCI_INVALID_ID) {
         goto bad;
     }
     guard = vmci_guard_enter(c->b->s);
-    vmci_vsock_host_connect(c->b->s, c->fd, port);
+    vmci_vsock_host_connect(c->b->s, c->fd, port, offer);
     vmci_guard_leave(c->b->s, guard);
     bridge_client_free(c, false);
     return;
 bad:
     qemu_log_mask(LOG_GUEST_ERROR, "vmw-vmci: host client on %s sent no "
-                  "'CONNECT <port>' or 'STATS' line\n", c->b->path);
+                  "'CONNECT <port>', 'CONNECT-NOOFFER <port>' or 'STATS' "
+                  "line\n", c->b->path);
     bridge_client_free(c, true);
 }
 

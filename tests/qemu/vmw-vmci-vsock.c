@@ -241,6 +241,13 @@ static void conn_timer_fired(VMCIConn *c)
         conn_pump(c);
         return;
     }
+    if (c->state == CONN_HELD) {
+        /* The guest kept it longer than the limit: it gets RST. */
+        vmci_trace(c->v->s, "held connection host %u guest %u released",
+                   c->host_port, c->guest_port);
+        conn_close(c, true);
+        return;
+    }
     if (c->state == CONN_CONNECTED) {
         /* The old protocol's poll, or a pump that stopped at its bound. */
         VMCIVsock *v = c->v;
@@ -655,6 +662,18 @@ static void vsock_guest_offer(VMCIConn *c, uint32_t ctx, uint32_t rid)
     conn_established(c);
 }
 
+/* The guest's listener took a request that had no OFFER coming. */
+static void conn_hold(VMCIConn *c)
+{
+    char line[32];
+    int n = snprintf(line, sizeof(line), "PENDING %u\n", c->host_port);
+
+    c->state = CONN_HELD;
+    if (send(c->fd, line, n, MSG_NOSIGNAL) != n) {
+        conn_close(c, true);
+    }
+}
+
 static void vsock_guest_negotiate(VMCIConn *c, uint8_t type, uint64_t size)
 {
     VMCIState *s = c->v->s;
@@ -665,6 +684,10 @@ static void vsock_guest_negotiate(VMCIConn *c, uint8_t type, uint64_t size)
     }
     c->old_proto = type == VSOCK_PKT_NEGOTIATE;
     c->size = size;
+    if (c->no_offer) {
+        conn_hold(c);
+        return;
+    }
     c->qp = vmci_qp_host_create(s, size, size, conn_qp_event, c);
     c->state = CONN_OFFERED;
     conn_send(c, VSOCK_PKT_OFFER, vsock_handle(c->qp->ctx, c->qp->rid));
@@ -805,8 +828,12 @@ int vmci_host_send_dgram(VMCIState *s, uint32_t src, uint32_t dst,
     return vmci_guest_enqueue(s, dg, VMCI_DG_HDR_SIZE + len, true);
 }
 
-/* A host program asked, through the bridge, for guest port P. */
-void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port)
+/*
+ * A host program asked, through the bridge, for guest port P; without
+ * offer, the host never offers a pair once the guest negotiated.
+ */
+void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port,
+                             bool offer)
 {
     VMCIVsock *v = s->vsock;
     VMCIConn *c;
@@ -819,6 +846,7 @@ void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port)
 
     c->fd = fd;
     c->reply_ok = true;
+    c->no_offer = !offer;
     c->size = VSOCK_DEFAULT_SIZE;
     conn_send(c, host_request_type(s), c->size);
 }

@@ -19,6 +19,7 @@ typedef enum VMCIConnState {
     CONN_REQUESTING,    /* host connects: REQUEST2 sent */
     CONN_OFFERED,       /* host connects: OFFER sent, awaiting ATTACH */
     CONN_CONNECTED,
+    CONN_HELD,          /* host connects, never offers: NEGOTIATE seen */
 } VMCIConnState;
 
 typedef struct VMCIConn VMCIConn;
@@ -31,6 +32,7 @@ struct VMCIConn {
     uint32_t guest_port;
     uint64_t size;              /* of each queue */
     bool old_proto;             /* REQUEST/NEGOTIATE: polled */
+    bool no_offer;              /* bridge CONNECT-NOOFFER: never offer */
     VMCIQueuePair *qp;          /* NULL once either side left it */
     uint32_t guest_shut;        /* SHUTDOWN modes from the guest */
     uint32_t pending_shut;      /* to send once connected (hairpin) */
@@ -57,7 +59,8 @@ struct VMCIVsock {
     uint64_t old_requests;      /* REQUESTs from the guest */
 };
 
-void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port);
+void vmci_vsock_host_connect(VMCIState *s, int fd, uint32_t port,
+                             bool offer);
 char *vmci_vsock_stats(VMCIState *s);
 
 int vmci_bridge_connect(VMCIBridge *b, uint32_t port);
