@@ -210,6 +210,15 @@ enum {
 #define VSOCK_PKT_SIZE              56
 #define VSOCK_PKT_PAYLOAD           (VSOCK_PKT_SIZE - VMCI_DG_HDR_SIZE)
 #define VSOCK_PROTO_PKT_ON_NOTIFY   (1u << 0)
+/*
+ * Not VMware's: vsock-vmci's transport negotiates SOCK_SEQPACKET with this
+ * bit, frames each message as {u32 len, u32 flags} + payload in the queue
+ * and makes each queue of such a pair VSOCK_SEQ_PAIR_EXTRA bytes larger
+ * than the size negotiated (a header, and the byte a ring never fills),
+ * so that a message of that size fits.
+ */
+#define VSOCK_PROTO_SEQPACKET       (1u << 15)
+#define VSOCK_SEQ_PAIR_EXTRA        9
 
 enum {
     VSOCK_PKT_INVALID = 0,

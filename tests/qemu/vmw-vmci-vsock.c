@@ -80,16 +80,21 @@ static void vsock_send(VMCIVsock *v, uint8_t type, uint32_t host_port,
 
 static void conn_send(VMCIConn *c, uint8_t type, uint64_t u)
 {
-
     vsock_send(c->v, type, c->host_port, c->guest_port, u, 0,
                type == VSOCK_PKT_REQUEST2 || type == VSOCK_PKT_NEGOTIATE2 ?
-               VSOCK_PROTO_PKT_ON_NOTIFY : 0);
+               c->proto : 0);
 }
 
 /* What the host connects with: a host that predates REQUEST2 has REQUEST. */
 static uint8_t host_request_type(VMCIState *s)
 {
     return s->request2 ? VSOCK_PKT_REQUEST2 : VSOCK_PKT_REQUEST;
+}
+
+/* Each queue of a SEQPACKET pair is larger, as our transport makes it. */
+static uint64_t conn_pair_size(VMCIConn *c)
+{
+    return c->size + (c->seq ? VSOCK_SEQ_PAIR_EXTRA : 0);
 }
 
 static uint64_t vsock_handle(uint32_t ctx, uint32_t rid)
@@ -161,6 +166,7 @@ static VMCIConn *conn_new(VMCIVsock *v, uint32_t host_port,
     c->host_port = host_port;
     c->guest_port = guest_port;
     c->state = state;
+    c->proto = VSOCK_PROTO_PKT_ON_NOTIFY;
     c->fd = -1;
     c->outbuf = g_byte_array_new();
     c->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, conn_timeout, c);
@@ -302,6 +308,15 @@ static void conn_established(VMCIConn *c)
         /* Hairpin: the guest's listener took it; let the client in. */
         c->waiter = NULL;
         w->state = CONN_NEGOTIATING;
+        /*
+         * With what the listener chose; records must fit the listener's
+         * queue, so a SEQPACKET client gets its size too.
+         */
+        w->proto = c->proto;
+        w->seq = c->seq;
+        if (w->seq) {
+            w->size = c->size;
+        }
         conn_send(w, w->old_proto ? VSOCK_PKT_NEGOTIATE :
                   VSOCK_PKT_NEGOTIATE2, w->size);
     }
@@ -625,6 +640,10 @@ static void vsock_guest_request(VMCIVsock *v, uint8_t type, uint32_t gport,
          */
         in = conn_new(v, host_port_alloc(v), hport, CONN_REQUESTING);
         in->size = size;
+        if (s->seqpacket && type == VSOCK_PKT_REQUEST2) {
+            /* Both ends are the guest's: it may ask itself for records. */
+            in->proto |= proto & VSOCK_PROTO_SEQPACKET;
+        }
         c->pair = in;
         in->pair = c;
         in->waiter = c;
@@ -650,7 +669,8 @@ static void vsock_guest_offer(VMCIConn *c, uint32_t ctx, uint32_t rid)
     VMCIQueuePair *qp = vmci_qp_find(s, ctx, rid);
 
     if (c->state != CONN_NEGOTIATING || !qp || ctx != s->cid ||
-        qp->produce_size != c->size || qp->consume_size != c->size ||
+        qp->produce_size != conn_pair_size(c) ||
+        qp->consume_size != conn_pair_size(c) ||
         vmci_qp_host_attach(s, qp, conn_qp_event, c) < 0) {
         qemu_log_mask(LOG_GUEST_ERROR, "vmw-vmci: vsock OFFER of (0x%x,%u) "
                       "refused\n", ctx, rid);
@@ -674,21 +694,29 @@ static void conn_hold(VMCIConn *c)
     }
 }
 
-static void vsock_guest_negotiate(VMCIConn *c, uint8_t type, uint64_t size)
+static void vsock_guest_negotiate(VMCIConn *c, uint8_t type, uint64_t size,
+                                  uint16_t proto)
 {
     VMCIState *s = c->v->s;
+    uint64_t pair_size;
 
-    if (c->state != CONN_REQUESTING || size == 0 || size > VSOCK_MAX_SIZE) {
+    if (c->state != CONN_REQUESTING || size == 0 || size > VSOCK_MAX_SIZE ||
+        (type == VSOCK_PKT_NEGOTIATE2 && (proto & ~c->proto))) {
         conn_close(c, true);
         return;
     }
     c->old_proto = type == VSOCK_PKT_NEGOTIATE;
     c->size = size;
+    if (!c->old_proto) {
+        c->proto = proto;
+        c->seq = proto & VSOCK_PROTO_SEQPACKET;
+    }
     if (c->no_offer) {
         conn_hold(c);
         return;
     }
-    c->qp = vmci_qp_host_create(s, size, size, conn_qp_event, c);
+    pair_size = conn_pair_size(c);
+    c->qp = vmci_qp_host_create(s, pair_size, pair_size, conn_qp_event, c);
     c->state = CONN_OFFERED;
     conn_send(c, VSOCK_PKT_OFFER, vsock_handle(c->qp->ctx, c->qp->rid));
 }
@@ -738,7 +766,7 @@ static void vsock_guest_packet(VMCIVsock *v, const uint8_t *p)
     switch (type) {
     case VSOCK_PKT_NEGOTIATE:
     case VSOCK_PKT_NEGOTIATE2:
-        vsock_guest_negotiate(c, type, u);
+        vsock_guest_negotiate(c, type, u, lduw_le_p(p + VSOCK_PKT_PROTO));
         break;
     case VSOCK_PKT_OFFER:
         vsock_guest_offer(c, hctx, hrid);

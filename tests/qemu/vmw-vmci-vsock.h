@@ -30,7 +30,9 @@ struct VMCIConn {
     VMCIConnState state;
     uint32_t host_port;
     uint32_t guest_port;
-    uint64_t size;              /* of each queue */
+    uint64_t size;              /* of each queue, as negotiated */
+    uint16_t proto;             /* bits of our REQUEST2/NEGOTIATE2 */
+    bool seq;                   /* SEQPACKET: larger pairs, records */
     bool old_proto;             /* REQUEST/NEGOTIATE: polled */
     bool no_offer;              /* bridge CONNECT-NOOFFER: never offer */
     VMCIQueuePair *qp;          /* NULL once either side left it */

@@ -350,6 +350,11 @@ static void vmci_realize(PCIDevice *pdev, Error **errp)
         /* The guest refuses this combination; allow it, to test that. */
         warn_report("vmw-vmci: mmio=on without dma-datagram");
     }
+    if (s->seqpacket && !s->hairpin) {
+        /* Only a guest of ours speaks it: a host never does. */
+        error_setg(errp, "vmw-vmci: seqpacket=on needs hairpin=on");
+        return;
+    }
 
     s->caps = VMCI_CAPS_DATAGRAM;
     s->caps |= s->notifications ? VMCI_CAPS_NOTIFICATIONS : 0;
@@ -468,6 +473,7 @@ static Property vmci_properties[] = {
     DEFINE_PROP_BOOL("trace", VMCIState, trace, false),
     DEFINE_PROP_BOOL("old-protocol", VMCIState, old_protocol, false),
     DEFINE_PROP_BOOL("request2", VMCIState, request2, true),
+    DEFINE_PROP_BOOL("seqpacket", VMCIState, seqpacket, false),
     DEFINE_PROP_UINT32("silent-port", VMCIState, silent_port, 0),
     DEFINE_PROP_STRING("uds", VMCIState, uds),
     DEFINE_PROP_UINT32("queue-limit", VMCIState, queue_limit,

@@ -85,6 +85,7 @@ struct VMCIState {
     bool trace;
     bool old_protocol;
     bool request2;              /* off: a host that predates REQUEST2 */
+    bool seqpacket;             /* hairpin: relay VSOCK_PROTO_SEQPACKET */
     uint32_t silent_port;       /* host port whose requests get no answer */
     char *uds;
     uint32_t queue_limit;       /* bytes of data datagrams for the guest */
