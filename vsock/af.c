@@ -11,10 +11,11 @@
  * incoming connection; listeners have none. DGRAM sockets get the
  * datagram transport at socket() time (-ENODEV without one).
  *
- * Tables (table.c). A connectible socket is on the unbound list from
- * creation and moves to the bound table when bound; children and
- * connected sockets are also in the connected table. Every table
- * membership holds a socket reference, dropped in release.
+ * Tables (table.c). A socket is on the unbound list from creation and
+ * moves to the bound (or datagram) table when bound; children and
+ * connected sockets are also in the connected table, children before
+ * that on the pending list. Every table membership but the pending one
+ * holds a socket reference, dropped in release.
  *
  * References. The file (struct socket) holds the sk_alloc() reference until
  * release. A listener's accept queue holds one per child. A pending
@@ -67,6 +68,7 @@ static void vsock_sk_destruct(struct sock *sk)
 {
 	struct vsock_sock *vsk = vsock_sk(sk);
 
+	vsock_remove_pending(vsk);
 	vsock_deassign_transport(vsk);
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_error_queue);
@@ -129,6 +131,7 @@ struct sock *vsock_sk_alloc(struct net *net, struct socket *sock,
 	vsock_addr_init(&vsk->remote_addr, VMADDR_CID_ANY, VMADDR_PORT_ANY);
 	INIT_LIST_HEAD(&vsk->bound_node);
 	INIT_LIST_HEAD(&vsk->connected_node);
+	INIT_LIST_HEAD(&vsk->pending_node);
 	INIT_LIST_HEAD(&vsk->accept_queue);
 	INIT_LIST_HEAD(&vsk->accept_node);
 	INIT_DELAYED_WORK(&vsk->connect_work, vsock_connect_timeout);
@@ -242,6 +245,7 @@ int vsock_bind_addr(struct vsock_sock *vsk, struct sockaddr_vm *addr)
 		vsock_remove_bound(vsk);
 		vsock_addr_init(&vsk->local_addr, VMADDR_CID_ANY,
 				VMADDR_PORT_ANY);
+		vsock_insert_unbound(vsk);
 	}
 	return err;
 }
@@ -437,8 +441,8 @@ static int vsock_create(struct net *net, struct socket *sock, int protocol,
 		}
 	} else {
 		vv_sock_set_custom_sockopt(sock);
-		vsock_insert_unbound(vsock_sk(sk));
 	}
+	vsock_insert_unbound(vsock_sk(sk));
 	return 0;
 }
 

@@ -289,7 +289,8 @@ void vsock_release_children(struct sock *listener)
  * @remote: the peer's address
  *
  * The child inherits the listener's options and gets a transport chosen
- * for @remote. It is not visible to anyone until vsock_enqueue_accept().
+ * for @remote. Until vsock_set_established() it is only on the pending
+ * list, and nothing finds it before vsock_enqueue_accept().
  *
  * Context: process, the listener's socket lock held; sleeps.
  * Return: the child with one reference (dropped by release, or by
@@ -317,6 +318,7 @@ struct sock *vsock_create_connected(struct sock *listener,
 		sock_put(child);
 		return ERR_PTR(err);
 	}
+	vsock_insert_pending(vchild);
 	return child;
 }
 EXPORT_SYMBOL_VV(vsock_create_connected);
@@ -355,6 +357,7 @@ void vsock_set_established(struct vsock_sock *vsk)
 	sk->sk_state = TCP_ESTABLISHED;
 	if (sk->sk_socket)
 		sk->sk_socket->state = SS_CONNECTED;
+	vsock_remove_pending(vsk);
 	vsock_insert_connected(vsk);
 	sk->sk_state_change(sk);
 }

@@ -3,17 +3,23 @@
  * Socket tables of the AF_VSOCK core.
  *
  * - bound: connectible sockets by local port (VSOCK_HASH_SIZE buckets),
- *   plus one extra list of connectible sockets not bound yet;
+ *   plus one extra list of sockets of every type not bound yet;
  * - dgram: bound DGRAM sockets by local port (their own port space, as
  *   with VMCI where a DGRAM port is a VMCI resource ID);
- * - connected: connectible sockets by (remote CID, remote port, local port).
+ * - connected: connectible sockets by (remote CID, remote port, local port);
+ * - pending: children of listeners from their creation until established,
+ *   for socket monitoring only (a VMCI child spends its handshake there).
  *
- * Every table membership holds one socket reference. The tables are global
- * (no network namespace key), as in the in-kernel family.
+ * Every table membership holds one socket reference, except on the
+ * pending list: a child dropped in its handshake is freed by its
+ * transport's last sock_put(), and its destructor takes it off the list.
+ * The tables are global (no network namespace key), as in the in-kernel
+ * family.
  *
- * vsock_table_lock protects all lists above, the bound_node/connected_node
- * links and local_addr of a hashed socket. It nests inside the socket
- * lock and is BH-safe because transports may look sockets up from softirq.
+ * vsock_table_lock protects all lists above, the bound_node/connected_node/
+ * pending_node links and local_addr of a hashed socket. It nests inside
+ * the socket lock and is BH-safe because transports may look sockets up
+ * from softirq.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +32,7 @@
 static struct list_head vsock_bound[VSOCK_HASH_SIZE + 1];
 static struct list_head vsock_dgram_bound[VSOCK_HASH_SIZE];
 static struct list_head vsock_connected[VSOCK_HASH_SIZE];
+static LIST_HEAD(vsock_pending);
 static DEFINE_SPINLOCK(vsock_table_lock);
 /* Next autobind candidate; protected by vsock_table_lock. */
 static u32 vsock_port_cursor;
@@ -334,6 +341,38 @@ void vsock_set_local_cid(struct vsock_sock *vsk, u32 cid)
 	spin_unlock_bh(&vsock_table_lock);
 }
 EXPORT_SYMBOL_VV(vsock_set_local_cid);
+
+/**
+ * vsock_insert_pending() - list a new child until it is established
+ * @vsk: the child; the list holds no reference (see the file comment)
+ *
+ * Context: any; takes vsock_table_lock.
+ */
+void vsock_insert_pending(struct vsock_sock *vsk)
+{
+	spin_lock_bh(&vsock_table_lock);
+	list_add_tail(&vsk->pending_node, &vsock_pending);
+	spin_unlock_bh(&vsock_table_lock);
+}
+
+/**
+ * vsock_remove_pending() - take a socket off the pending list
+ * @vsk: the socket; listed or not
+ *
+ * Only the child's creation, its establishment and its destructor touch
+ * its link, and never two of them at once, so an unlisted socket is told
+ * without the lock.
+ *
+ * Context: any; takes vsock_table_lock if @vsk is listed.
+ */
+void vsock_remove_pending(struct vsock_sock *vsk)
+{
+	if (list_empty(&vsk->pending_node))
+		return;
+	spin_lock_bh(&vsock_table_lock);
+	list_del_init(&vsk->pending_node);
+	spin_unlock_bh(&vsock_table_lock);
+}
 
 /**
  * vsock_table_init() - empty all tables

@@ -67,6 +67,8 @@ int vsock_bind_connectible(struct vsock_sock *vsk, struct sockaddr_vm *addr);
 int vsock_bind_dgram_table(struct vsock_sock *vsk, struct sockaddr_vm *addr);
 void vsock_insert_unbound(struct vsock_sock *vsk);
 void vsock_remove_bound(struct vsock_sock *vsk);
+void vsock_insert_pending(struct vsock_sock *vsk);
+void vsock_remove_pending(struct vsock_sock *vsk);
 void vsock_table_init(void);
 
 /* transport.c */

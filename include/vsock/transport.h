@@ -52,6 +52,9 @@ struct vsock_transport;
  * @remote_addr: peer address. Protected by the socket lock.
  * @bound_node: link in the bound/unbound table. Protected by the table lock.
  * @connected_node: link in the connected table. Protected by the table lock.
+ * @pending_node: child only: link in the table of children not yet
+ *	established (what vsock_diag reports as half-open). Protected by the
+ *	table lock.
  * @accept_queue: listener only: connected children not yet accepted.
  *	Protected by the listener's socket lock.
  * @accept_node: child only: link in its listener's @accept_queue.
@@ -77,6 +80,7 @@ struct vsock_sock {
 	struct sockaddr_vm remote_addr;
 	struct list_head bound_node;
 	struct list_head connected_node;
+	struct list_head pending_node;
 	struct list_head accept_queue;
 	struct list_head accept_node;
 	u64 buffer_size;
