@@ -289,8 +289,8 @@ void vsock_release_children(struct sock *listener)
  * @remote: the peer's address
  *
  * The child inherits the listener's options and gets a transport chosen
- * for @remote. Until vsock_set_established() it is only on the pending
- * list, and nothing finds it before vsock_enqueue_accept().
+ * for @remote. Until vsock_set_established() only vsock_walk() sees it
+ * (as pending), and nothing finds it before vsock_enqueue_accept().
  *
  * Context: process, the listener's socket lock held; sleeps.
  * Return: the child with one reference (dropped by release, or by

@@ -8,7 +8,7 @@
  *   with VMCI where a DGRAM port is a VMCI resource ID);
  * - connected: connectible sockets by (remote CID, remote port, local port);
  * - pending: children of listeners from their creation until established,
- *   for socket monitoring only (a VMCI child spends its handshake there).
+ *   for vsock_walk() only (a VMCI child spends its handshake there).
  *
  * Every table membership holds one socket reference, except on the
  * pending list: a child dropped in its handshake is freed by its
@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 #include <linux/random.h>
 #include <linux/spinlock.h>
+#include <vsock/walk.h>
 #include <vv_compat.h>
 #include "vsock.h"
 
@@ -373,6 +374,137 @@ void vsock_remove_pending(struct vsock_sock *vsk)
 	list_del_init(&vsk->pending_node);
 	spin_unlock_bh(&vsock_table_lock);
 }
+
+/* The lists a walk passes, in this order. */
+enum walk_table {
+	WALK_UNBOUND,
+	WALK_BOUND,
+	WALK_DGRAM,
+	WALK_CONNECTED,
+	WALK_PENDING,
+	WALK_END,
+};
+
+static struct list_head *walk_buckets(unsigned int table, unsigned int *nr)
+{
+	*nr = VSOCK_HASH_SIZE;
+	switch (table) {
+	case WALK_UNBOUND:
+		*nr = 1;
+		return vsock_unbound;
+	case WALK_BOUND:
+		return vsock_bound;
+	case WALK_DGRAM:
+		return vsock_dgram_bound;
+	case WALK_CONNECTED:
+		return vsock_connected;
+	case WALK_PENDING:
+		*nr = 1;
+		return &vsock_pending;
+	}
+	*nr = 0;
+	return NULL;
+}
+
+static struct vsock_sock *walk_entry(unsigned int table,
+				     struct list_head *node)
+{
+	if (table == WALK_CONNECTED)
+		return list_entry(node, struct vsock_sock, connected_node);
+	if (table == WALK_PENDING)
+		return list_entry(node, struct vsock_sock, pending_node);
+	return list_entry(node, struct vsock_sock, bound_node);
+}
+
+/*
+ * Pass the rest of @pos's bucket, filling @items from *@got up to @n.
+ * Return: true if the bucket is done, false if @items filled up first.
+ */
+static bool walk_bucket(const struct net *net, struct list_head *head,
+			struct vsock_walk_pos *pos,
+			struct vsock_walk_item *items, unsigned int n,
+			unsigned int *got)
+{
+	struct list_head *node;
+	unsigned int i = 0;
+
+	lockdep_assert_held(&vsock_table_lock);
+	list_for_each(node, head) {
+		struct vsock_sock *vsk = walk_entry(pos->table, node);
+		struct sock *sk = sk_vsock(vsk);
+
+		if (i++ < pos->index)
+			continue;
+		if (*got == n)
+			return false;
+		pos->index = i;
+		if (!net_eq(sock_net(sk), net))
+			continue;
+		/* A bound connected socket: reported from the bound table. */
+		if (pos->table == WALK_CONNECTED &&
+		    !list_empty(&vsk->bound_node))
+			continue;
+		/* The pending list holds no reference: it may be dying. */
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		items[*got] = (struct vsock_walk_item) {
+			.sk = sk,
+			.pos = { pos->table, pos->bucket, i - 1 },
+			.pending = pos->table == WALK_PENDING,
+		};
+		(*got)++;
+	}
+	return true;
+}
+
+/**
+ * vsock_walk() - the next sockets of a walk over every AF_VSOCK socket
+ * @net: only sockets of this network namespace
+ * @pos: where to go on (all zero: from the start); advanced past the
+ *	sockets returned
+ * @items: room for @n sockets
+ * @n: at most this many
+ *
+ * A walk passes each socket once: unbound sockets of every type, bound
+ * STREAM/SEQPACKET, bound DGRAM, connected sockets that are not bound
+ * (accepted children), then children still in their handshake. It is not
+ * a snapshot: the table lock is dropped between calls, so a socket that
+ * is created, closed or moves on in between may be missed or seen twice,
+ * as in any netlink dump. Resuming costs a pass over the bucket up to
+ * @pos.
+ *
+ * Context: process or softirq; takes vsock_table_lock (BH), so the
+ * caller must not hold it. A socket lock may be held.
+ * Return: the number of @items filled, each holding a socket reference;
+ * 0 when the walk is over.
+ */
+unsigned int vsock_walk(const struct net *net, struct vsock_walk_pos *pos,
+			struct vsock_walk_item *items, unsigned int n)
+{
+	struct list_head *buckets;
+	unsigned int got = 0;
+	unsigned int nr;
+
+	lockdep_assert_not_held(&vsock_table_lock);
+	spin_lock_bh(&vsock_table_lock);
+	while (pos->table < WALK_END && got < n) {
+		buckets = walk_buckets(pos->table, &nr);
+		while (pos->bucket < nr &&
+		       walk_bucket(net, &buckets[pos->bucket], pos, items, n,
+				   &got)) {
+			pos->bucket++;
+			pos->index = 0;
+		}
+		if (pos->bucket < nr)
+			break;
+		pos->table++;
+		pos->bucket = 0;
+		pos->index = 0;
+	}
+	spin_unlock_bh(&vsock_table_lock);
+	return got;
+}
+EXPORT_SYMBOL_VV(vsock_walk);
 
 /**
  * vsock_table_init() - empty all tables
