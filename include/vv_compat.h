@@ -73,4 +73,29 @@ static int name(struct socket *sock, struct socket *newsock, int flags,	\
 #endif
 /* ---- end of vsock block ---- */
 
+/* ---- vsock_diag ---- */
+/*
+ * struct sock_diag_handler gained .owner in 6.9 (sock_diag then calls a
+ * handler without its mutex, pinning the module instead); 6.1.120 has it
+ * too. Where it exists it must be set, or the module could go while its
+ * handler runs.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0) || \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 120) && \
+	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0))
+#define VV_DEFINE_SOCK_DIAG_HANDLER(name, fam, fn)			\
+static const struct sock_diag_handler name = {				\
+	.owner = THIS_MODULE,						\
+	.family = (fam),						\
+	.dump = (fn),							\
+}
+#else
+#define VV_DEFINE_SOCK_DIAG_HANDLER(name, fam, fn)			\
+static const struct sock_diag_handler name = {				\
+	.family = (fam),						\
+	.dump = (fn),							\
+}
+#endif
+/* ---- end of vsock_diag block ---- */
+
 #endif /* _VV_COMPAT_H */
