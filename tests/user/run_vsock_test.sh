@@ -8,9 +8,10 @@
 # "<id> - <name>...ok" lines are turned into KTAP, one case per vsock_test
 # case.  Extra arguments (e.g. --skip=<id>) go to both sides.
 #
-#   run_vsock_test.sh [--control-port=<port>] [--peer-cid=<cid>]
+#   run_vsock_test.sh [--bin=<suite>] [--control-port=<port>] [--peer-cid=<cid>]
 #                     [--skip-name=<regex>] [vsock_test args...]
 #
+# --bin runs another suite of the same source and options (vsock_diag_test).
 # --skip-name skips the cases whose name matches (an extended regex): what
 # a transport does not implement, such as SEQPACKET over VMCI.
 #
@@ -25,8 +26,10 @@
 cport=15432
 peer=1
 skipname=
+suite=vsock_test
 while :; do
 	case "$1" in
+	--bin=*) suite=${1#--bin=}; shift ;;
 	--control-port=*) cport=${1#--control-port=}; shift ;;
 	--peer-cid=*) peer=${1#--peer-cid=}; shift ;;
 	--skip-name=*) skipname=${1#--skip-name=}; shift ;;
@@ -34,7 +37,7 @@ while :; do
 	esac
 done
 
-bin=$(command -v vsock_test) || { echo "vsock_test not found" >&2; exit 1; }
+bin=$(command -v "$suite") || { echo "$suite not found" >&2; exit 1; }
 dir=$(mktemp -d /tmp/vsock_test.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 
