@@ -32,6 +32,9 @@
 #                        running tests/guest/vmci-local-tests.list
 #   VV_VMCI_BOOTS=0      make test: skip the VMCI boots (tests/vmci-boots.list);
 #                        make bench: skip the boot through the device model
+#   VV_ONLY=regex        test mode: run only the user-space tests and KUnit
+#                        modules (file name less _kunit.ko) whose names match
+#                        this extended regex in full, for working on a few
 #
 # Host programs named in tests/guest/host-programs.list are copied into the
 # guest with the shared libraries ldd reports for them.
@@ -106,6 +109,9 @@ if [ "$mode" = test ]; then
 	fi
 	[ -n "$hostlocal" ] && lists=("$tests/guest/vmci-local-tests.list")
 	cat "${lists[@]}" >"$root/etc/vv/tests.list"
+	if [ -n "${VV_ONLY-}" ]; then
+		grep -hE "^($VV_ONLY):" "${lists[@]}" >"$root/etc/vv/tests.list" || true
+	fi
 fi
 cp "$tests/guest/kernel-modules.list" "$tests/guest/kernel-vmci-modules.list" "$root/etc/vv/"
 [ -n "$vmci" ] && cp "$tests/guest/kernel-vmci-modules.list" \
@@ -119,7 +125,10 @@ sort -u "$root/etc/vv/modules.list" "$root/etc/vv/vmci-modules.list" | while rea
 	install -D -m 644 "$repo/$m" "$root/opt/vv/$m"
 done
 for ko in "$tests"/kunit/*_kunit.ko; do
-	[ -e "$ko" ] && cp "$ko" "$root/opt/vv/kunit/"
+	[ -e "$ko" ] || continue
+	[ -n "${VV_ONLY-}" ] && [ "$mode" = test ] &&
+		! basename "$ko" _kunit.ko | grep -qxE "$VV_ONLY" && continue
+	cp "$ko" "$root/opt/vv/kunit/"
 done
 cp -a "$kdir/staging/lib/modules" "$root/lib/"
 # The kernel build may have run before kmod was installed.
